@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything parley needs to build, test and benchmark on Debian 12, from Debian's packages only.
+# Idempotent: packages already present are not touched, and apt is not called at all when nothing is missing.
+#   scripts/setup.sh          build + test dependencies
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache clang libclang-rt-14-dev pkg-config git
+  # libraries (headers) the code links against
+  libboost-dev libssl-dev libc-ares-dev libsqlite3-dev libhiredis-dev libtomlplusplus-dev
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3
+  # parsers we compare against in bench/message
+  libosip2-dev libsofia-sip-ua-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

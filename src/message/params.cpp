@@ -1,0 +1,77 @@
+#include "message/params.hpp"
+
+#include <algorithm>
+
+namespace parley::message {
+
+const Param* Params::find(std::string_view name) const {
+  for (const Param& p : items_)
+    if (iequals(p.name, name)) return &p;
+  return nullptr;
+}
+
+std::optional<std::string_view> Params::get(std::string_view name) const {
+  const Param* p = find(name);
+  if (!p) return std::nullopt;
+  return p->value;
+}
+
+bool Params::remove(std::string_view name) {
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const Param& p) { return iequals(p.name, name); });
+  if (it == items_.end()) return false;
+  items_.erase(it);
+  return true;
+}
+
+void Params::append_to(std::string& out) const {
+  for (const Param& p : items_) {
+    out.push_back(';');
+    out.append(p.name);
+    if (!p.has_value) continue;
+    out.push_back('=');
+    if (p.quoted) {
+      out.push_back('"');
+      out.append(p.value);
+      out.push_back('"');
+    } else {
+      out.append(p.value);
+    }
+  }
+}
+
+namespace {
+// gen-value as token / host: token characters plus the ':' '[' ']' of IPv6 addresses, which
+// appear unbracketed in Via's received (RFC 5118 §4.5).
+bool is_gen_value_char(char c) { return chars::is_token(c) || c == ':' || c == '[' || c == ']'; }
+}  // namespace
+
+ParseResult<Params> parse_header_params(Scanner& s) {
+  Params params;
+  while (s.consume_sep(';')) {
+    Param p;
+    p.name = s.token();
+    if (p.name.empty()) return fail(s.error("expected a parameter name after ';'"));
+    if (s.consume_sep('=')) {
+      p.has_value = true;
+      if (s.peek() == '"') {
+        auto q = s.quoted_string();
+        if (!q)
+          return fail(
+              s.error("unterminated quoted string in parameter '" + std::string(p.name) + "'"));
+        p.value = *q;
+        p.quoted = true;
+      } else {
+        std::size_t start = s.pos();
+        while (!s.eof() && is_gen_value_char(s.peek())) s.advance();
+        p.value = s.text().substr(start, s.pos() - start);
+        if (p.value.empty())
+          return fail(s.error("parameter '" + std::string(p.name) + "' has '=' but no value"));
+      }
+    }
+    params.add(p);
+  }
+  return params;
+}
+
+}  // namespace parley::message

@@ -1,0 +1,93 @@
+// URIs of RFC 3261 §19.1 (sip, sips) and RFC 3966 (tel), with the comparison rules of §19.1.4.
+// Parsed URIs are views into the text they came from: keep that text alive while using them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "message/error.hpp"
+#include "message/params.hpp"
+
+namespace parley::message {
+
+enum class HostKind : std::uint8_t { Name, IPv4, IPv6 };
+
+struct SipUri {
+  bool secure = false;                   // sips:
+  std::optional<std::string_view> user;  // raw, %-escapes kept
+  std::optional<std::string_view> password;
+  std::string_view host;  // an IPv6 address without its brackets
+  HostKind host_kind = HostKind::Name;
+  std::optional<std::uint16_t> port;  // absent is not the same URI as :5060 (§19.1.4)
+  Params params;                      // uri-parameters, raw
+  Params headers;                     // ?name=value&..., raw
+
+  std::optional<std::string_view> param(std::string_view name) const { return params.get(name); }
+  bool loose_route() const { return params.has("lr"); }
+  // "host" or "[v6]", with ":port" when present.
+  std::string host_port() const;
+};
+
+// tel:+1-201-555-0123;phone-context=... (RFC 3966). number keeps its visual separators.
+struct TelUri {
+  std::string_view number;
+  bool global = false;  // starts with '+'
+  Params params;
+};
+
+// Any other absolute URI (http:, mailto:, urn:, ...): allowed in Call-Info, Alert-Info and such,
+// but a Request-URI with one of these gets 416 (RFC 3261 §8.2.2.1).
+struct OtherUri {
+  std::string_view scheme;
+  std::string_view rest;
+};
+
+class Uri {
+ public:
+  Uri() = default;
+  Uri(SipUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
+  Uri(TelUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
+  Uri(OtherUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
+
+  const SipUri* sip() const { return std::get_if<SipUri>(&v_); }
+  SipUri* sip() { return std::get_if<SipUri>(&v_); }
+  const TelUri* tel() const { return std::get_if<TelUri>(&v_); }
+  const OtherUri* other() const { return std::get_if<OtherUri>(&v_); }
+  std::string_view scheme() const;
+  // The text the URI was parsed from.
+  std::string_view text() const { return text_; }
+
+  // Renders the URI from its parts (a modified URI differs from text()).
+  std::string to_string() const;
+  void append_to(std::string& out) const;
+
+ private:
+  std::variant<SipUri, TelUri, OtherUri> v_;
+  std::string_view text_;
+};
+
+// host [ ":" port ], host = hostname / IPv4address / IPv6reference (RFC 3261 §25.1). Used by URIs
+// and by Via's sent-by.
+struct HostPort {
+  std::string_view host;  // an IPv6 address without its brackets
+  HostKind kind = HostKind::Name;
+  std::optional<std::uint16_t> port;
+};
+ParseResult<HostPort> parse_host_port(std::string_view text);
+
+// The whole of text must be one URI.
+ParseResult<Uri> parse_uri(std::string_view text);
+ParseResult<SipUri> parse_sip_uri(std::string_view text);
+
+// RFC 3261 §19.1.4 for sip/sips, RFC 3966 §4 for tel; other schemes compare case-insensitively
+// on the scheme and exactly on the rest.
+bool equivalent(const Uri& a, const Uri& b);
+bool equivalent(const SipUri& a, const SipUri& b);
+
+// %HH decoding. Invalid escapes are left as they are (the parser has already rejected them).
+std::string unescape(std::string_view s);
+
+}  // namespace parley::message

@@ -1,0 +1,128 @@
+#include "message/uri.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parley::message {
+namespace {
+
+SipUri sip(std::string_view text) {
+  auto u = parse_sip_uri(text);
+  EXPECT_TRUE(u) << text << ": " << (u ? "" : u.error().what);
+  return u ? *u : SipUri{};
+}
+
+TEST(SipUri, ParsesEveryPart) {
+  auto u = sip(
+      "sips:alice:secret@atlanta.com:5061;transport=tcp;lr?subject=project%20x&priority=urgent");
+  EXPECT_TRUE(u.secure);
+  EXPECT_EQ(u.user, "alice");
+  EXPECT_EQ(u.password, "secret");
+  EXPECT_EQ(u.host, "atlanta.com");
+  EXPECT_EQ(u.port, 5061);
+  EXPECT_EQ(u.param("transport"), "tcp");
+  EXPECT_TRUE(u.loose_route());
+  EXPECT_EQ(u.headers.get("subject"), "project%20x");
+  EXPECT_EQ(u.headers.get("priority"), "urgent");
+}
+
+TEST(SipUri, HostOnlyAndIPv6) {
+  auto u = sip("sip:[2001:db8::10]:5070;maddr=239.255.255.1");
+  EXPECT_EQ(u.host, "2001:db8::10");
+  EXPECT_EQ(u.host_kind, HostKind::IPv6);
+  EXPECT_EQ(u.port, 5070);
+  EXPECT_EQ(u.host_port(), "[2001:db8::10]:5070");
+  EXPECT_FALSE(u.user);
+  auto v4 = sip("sip:192.0.2.4");
+  EXPECT_EQ(v4.host_kind, HostKind::IPv4);
+}
+
+TEST(SipUri, UserMayHoldSemicolonsAndEscapes) {
+  auto u = sip("sip:+1-212-555-1212;phone-context=x%40y@gateway.com;user=phone");
+  EXPECT_EQ(u.user, "+1-212-555-1212;phone-context=x%40y");
+  EXPECT_EQ(u.param("user"), "phone");
+  EXPECT_EQ(unescape(*u.user), "+1-212-555-1212;phone-context=x@y");
+}
+
+TEST(SipUri, RejectsWhatTheGrammarForbids) {
+  for (std::string_view bad : {"sip:", "sip:@host", "sip:alice@", "sip:host:99999", "sip:host:12a",
+                               "sip:[::1", "sip:[zz::1]", "sip:a b@host", "sip:1.2.3",
+                               "sip:256.1.1.1", "sip:-host.com", "sip:host..com", "sip:al%2@host",
+                               "sip:host;=x", "sip:host?noequals", "sip:host.com;transport="}) {
+    auto u = parse_uri(bad);
+    EXPECT_FALSE(u) << bad;
+  }
+}
+
+TEST(Uri, OtherSchemesAreKeptButNotSip) {
+  auto u = parse_uri("http://www.example.com/alice/photo.jpg");
+  ASSERT_TRUE(u);
+  ASSERT_NE(u->other(), nullptr);
+  EXPECT_EQ(u->scheme(), "http");
+  auto s = parse_sip_uri("mailto:alice@example.com");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().status, 416);
+}
+
+TEST(TelUri, GlobalAndLocal) {
+  auto g = parse_uri("tel:+1-201-555-0123");
+  ASSERT_TRUE(g);
+  ASSERT_NE(g->tel(), nullptr);
+  EXPECT_TRUE(g->tel()->global);
+  auto l = parse_uri("tel:7042;phone-context=example.com");
+  ASSERT_TRUE(l);
+  EXPECT_FALSE(l->tel()->global);
+  EXPECT_FALSE(parse_uri("tel:7042")) << "local numbers need phone-context";
+  EXPECT_FALSE(parse_uri("tel:+1-abc"));
+}
+
+bool same(std::string_view a, std::string_view b) {
+  auto x = parse_uri(a), y = parse_uri(b);
+  EXPECT_TRUE(x && y) << a << " / " << b;
+  return x && y && equivalent(*x, *y);
+}
+
+// RFC 3261 §19.1.4: the examples of equivalent and non-equivalent URIs.
+TEST(UriComparison, Rfc3261Equivalent) {
+  EXPECT_TRUE(same("sip:%61lice@atlanta.com;transport=TCP", "sip:alice@AtLanTa.CoM;Transport=tcp"));
+  EXPECT_TRUE(same("sip:carol@chicago.com", "sip:carol@chicago.com;newparam=5"));
+  EXPECT_TRUE(same("sip:carol@chicago.com", "sip:carol@chicago.com;security=on"));
+  EXPECT_TRUE(same("sip:carol@chicago.com;newparam=5", "sip:carol@chicago.com;security=on"));
+  EXPECT_TRUE(same("sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com",
+                   "sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com"));
+  EXPECT_TRUE(same("sip:alice@atlanta.com?subject=project%20x&priority=urgent",
+                   "sip:alice@atlanta.com?priority=urgent&subject=project%20x"));
+}
+
+TEST(UriComparison, Rfc3261NotEquivalent) {
+  EXPECT_FALSE(same("SIP:ALICE@AtLanTa.CoM;Transport=udp", "sip:alice@AtLanTa.CoM;Transport=UDP"));
+  EXPECT_FALSE(same("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"));
+  EXPECT_FALSE(same("sip:bob@biloxi.com", "sips:bob@biloxi.com"));
+  EXPECT_FALSE(same("sip:bob@biloxi.com:6000;transport=tcp", "sip:bob@biloxi.com"));
+  EXPECT_FALSE(same("sip:carol@chicago.com", "sip:carol@chicago.com?Subject=next%20meeting"));
+  EXPECT_FALSE(same("sip:bob@phone21.boxesbybob.com", "sip:bob@192.0.2.4"));
+  EXPECT_FALSE(same("sip:carol@chicago.com;security=on", "sip:carol@chicago.com;security=off"));
+  EXPECT_FALSE(same("sip:carol@chicago.com", "sip:carol@chicago.com;maddr=239.255.255.1"));
+  EXPECT_FALSE(same("sip:carol@chicago.com;user=phone", "sip:carol@chicago.com"));
+  EXPECT_FALSE(same("sip:a%3bb@host", "sip:a;b@host")) << "escaped reserved characters differ";
+}
+
+TEST(UriComparison, ParametersOnOneSideOnly) {
+  // transport and other parameters on one side only are ignored; user, ttl, method, maddr are not.
+  EXPECT_TRUE(same("sip:bob@biloxi.com", "sip:bob@biloxi.com;transport=udp"));
+  EXPECT_FALSE(same("sip:bob@biloxi.com", "sip:bob@biloxi.com;ttl=1"));
+  EXPECT_FALSE(same("sip:bob@biloxi.com;method=INVITE", "sip:bob@biloxi.com"));
+}
+
+TEST(UriComparison, Ipv6Canonical) {
+  EXPECT_TRUE(same("sip:[2001:db8::1]", "sip:[2001:0db8:0:0::1]"));
+}
+
+TEST(Uri, RendersFromParts) {
+  auto u = parse_uri("sip:alice@atlanta.com:5060;lr?x=y");
+  ASSERT_TRUE(u);
+  u->sip()->params.remove("lr");
+  EXPECT_EQ(u->to_string(), "sip:alice@atlanta.com:5060?x=y");
+}
+
+}  // namespace
+}  // namespace parley::message
