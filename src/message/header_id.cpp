@@ -1,6 +1,8 @@
 #include "message/header_id.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 #include "message/scanner.hpp"
 
@@ -111,15 +113,34 @@ constexpr Index kIndex = make_index();
 
 }  // namespace
 
+namespace {
+// Known names hold only letters and '-'. For a token character x and such a name character n,
+// (x | 0x20) == lower(n) exactly when x equals n ignoring case ('-' | 0x20 is '-', and the only
+// other byte that maps onto '-' is CR, which a token never holds). So a case-insensitive compare
+// is an OR and an equality, eight bytes at a time.
+bool equals_known(std::string_view input, std::string_view known) {
+  std::size_t n = input.size(), i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, input.data() + i, 8);
+    std::memcpy(&b, known.data() + i, 8);
+    if ((a | 0x2020202020202020ull) != (b | 0x2020202020202020ull)) return false;
+  }
+  for (; i < n; ++i)
+    if ((input[i] | 0x20) != (known[i] | 0x20)) return false;
+  return true;
+}
+}  // namespace
+
 HeaderId header_id(std::string_view name) {
   if (name.empty()) return HeaderId::Unknown;
-  char first = ascii_lower(name[0]);
+  char first = static_cast<char>(name[0] | 0x20);
   if (first < 'a' || first > 'z') return HeaderId::Unknown;
   if (name.size() == 1) return kIndex.by_compact[first - 'a'];
   if (name.size() >= Index::kMaxLen) return HeaderId::Unknown;
   for (const Name* n : kIndex.buckets[name.size() * 26 + (first - 'a')]) {
     if (!n) break;
-    if (iequals(n->name, name)) return n->id;
+    if (equals_known(name, n->name)) return n->id;
   }
   return HeaderId::Unknown;
 }

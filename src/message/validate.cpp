@@ -22,9 +22,10 @@ std::optional<ParseError> validate(const Message& m) {
                         0, 0};
   if (const auto& f = m.from(); !f) return f.error();
   if (const auto& t = m.to(); !t) return t.error();
-  if (!m.call_id() || m.call_id()->empty()) return ParseError{400, "missing Call-ID header", 0, 0};
+  std::string_view call_id = m.call_id().value_or(std::string_view{});
+  if (call_id.empty()) return ParseError{400, "missing Call-ID header", 0, 0};
   if (m.count(HeaderId::CallId) > 1) return ParseError{400, "more than one Call-ID header", 0, 0};
-  for (char c : *m.call_id())
+  for (char c : call_id)
     if (!chars::is_word(c) && c != '@')
       return m.locate(syntax_error(std::string("invalid character '") + c + "' in Call-ID"),
                       *m.find(HeaderId::CallId));

@@ -1,0 +1,147 @@
+// Message parsing throughput: parley against libosip2 and Sofia-SIP on the same corpus, in the same
+// run, single-threaded. Two parley figures:
+//   proxy — what a proxy reads: framing, start line, Via, From/To tags, Call-ID, CSeq,
+//           Max-Forwards, Route (everything else stays unparsed bytes);
+//   full  — every header field parsed into its type, and the SDP body.
+// At the end it prints the ratios parley/Sofia and parley/osip per message and over the corpus.
+//
+//   build/release/bench/bench_message                     # everything
+//   build/release/bench/bench_message --benchmark_filter=corpus
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "message/framer.hpp"
+#include "message/message.hpp"
+#include "message/validate.hpp"
+#include "peer_parsers.hpp"
+
+namespace {
+
+using parley::message::Message;
+
+struct Sample {
+  std::string name;
+  std::string bytes;
+};
+
+std::vector<Sample> load_corpus() {
+  std::vector<Sample> out;
+  for (const auto& e : std::filesystem::directory_iterator(PARLEY_BENCH_CORPUS)) {
+    if (e.path().extension() != ".sip") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    out.push_back({e.path().stem().string(), std::string(std::istreambuf_iterator<char>(in), {})});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Sample& a, const Sample& b) { return a.name < b.name; });
+  return out;
+}
+
+// ---- parley
+
+// What a proxy reads before forwarding (RFC 3261 §16.3, §16.6).
+bool parley_proxy(std::string_view bytes) {
+  auto f = parley::message::frame(bytes);
+  if (f.status != parley::message::FrameStatus::Message) return false;
+  auto m = Message::parse(bytes.substr(0, f.size));
+  if (!m) return false;
+  const auto& via = m->via();
+  const auto& from = m->from();
+  const auto& to = m->to();
+  const auto& cseq = m->cseq();
+  const auto& mf = m->max_forwards();
+  const auto& route = m->route();
+  benchmark::DoNotOptimize(m->call_id());
+  return via && !via->empty() && via->front().branch() && from && from->tag() && to && cseq && mf &&
+         route;
+}
+
+bool parley_full(std::string_view bytes) {
+  auto m = Message::parse(bytes);
+  if (!m) return false;
+  bool ok = !parley::message::validate(*m);
+  benchmark::DoNotOptimize(m->values(parley::message::HeaderId::Allow));
+  return ok;
+}
+
+using Parser = bool (*)(std::string_view);
+
+void run(benchmark::State& state, Parser parse, const std::vector<const Sample*>& samples) {
+  std::size_t bytes = 0;
+  for (const Sample* s : samples) bytes += s->bytes.size();
+  for (auto _ : state) {
+    for (const Sample* s : samples) {
+      if (!parse(s->bytes)) {
+        state.SkipWithError(("failed to parse " + s->name).c_str());
+        return;
+      }
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * samples.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+
+// Keeps items/s per benchmark so the ratios can be printed after the run.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      auto it = r.counters.find("items_per_second");
+      if (it != r.counters.end() && !r.error_occurred) rate[r.benchmark_name()] = it->second;
+    }
+  }
+  std::map<std::string, double> rate;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench_peers::init();
+  static std::vector<Sample> corpus = load_corpus();
+  if (corpus.empty()) {
+    std::fprintf(stderr, "no corpus in %s\n", PARLEY_BENCH_CORPUS);
+    return 1;
+  }
+  static std::vector<const Sample*> all;
+  for (const Sample& s : corpus) all.push_back(&s);
+  const std::pair<const char*, Parser> parsers[] = {{"parley_proxy", parley_proxy},
+                                                    {"parley_full", parley_full},
+                                                    {"sofia_full", bench_peers::sofia_parse},
+                                                    {"osip_full", bench_peers::osip_parse}};
+  for (const auto& [pname, fn] : parsers) {
+    benchmark::RegisterBenchmark((std::string(pname) + "/corpus").c_str(), run, fn, all);
+    for (const Sample& s : corpus)
+      benchmark::RegisterBenchmark((std::string(pname) + "/" + s.name).c_str(), run, fn,
+                                   std::vector<const Sample*>{&s});
+  }
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  std::vector<std::string> names{"corpus"};
+  for (const Sample& s : corpus) names.push_back(s.name);
+  std::printf("\n%-16s %14s %14s %14s %14s %11s %11s %11s\n", "message", "parley proxy/s",
+              "parley full/s", "sofia/s", "osip/s", "full/sofia", "full/osip", "proxy/sofia");
+  for (const std::string& n : names) {
+    auto get = [&](const char* p) {
+      auto it = reporter.rate.find(std::string(p) + "/" + n);
+      return it == reporter.rate.end() ? 0.0 : it->second;
+    };
+    double pp = get("parley_proxy"), pf = get("parley_full"), so = get("sofia_full"),
+           os = get("osip_full");
+    if (pp + pf + so + os == 0) continue;
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    std::printf("%-16s %14.0f %14.0f %14.0f %14.0f %10.2fx %10.2fx %10.2fx\n", n.c_str(), pp, pf,
+                so, os, ratio(pf, so), ratio(pf, os), ratio(pp, so));
+  }
+  benchmark::Shutdown();
+  bench_peers::shutdown();
+  return 0;
+}
