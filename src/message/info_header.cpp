@@ -181,12 +181,14 @@ ParseResult<SipDate> parse_date(std::string_view value) {
   int hour = two_digits(v, 17), minute = two_digits(v, 20), second = two_digits(v, 23);
   if (v[19] != ':' || v[22] != ':' || hour < 0 || minute < 0 || second < 0)
     return bad("expected HH:MM:SS", 17);
-  if (hour > 23 || minute > 59 || second > 60) return bad("time out of range", 17);
+  if (hour > 23 || minute > 59 || second > 60)
+    return fail(
+        syntax_error("time " + std::string(v.substr(17, 8)) + " is out of range", base + 17));
   if (v.substr(25) != " GMT") return bad("the time zone must be ' GMT'", 25);
   if (day > days_in_month(year, static_cast<int>(mon) + 1))
-    return bad("day " + std::to_string(day) + " does not exist in " + std::string(kMonths[mon]) +
-                   " " + std::to_string(year),
-               5);
+    return fail(syntax_error("day " + std::to_string(day) + " does not exist in " +
+                                 std::string(kMonths[mon]) + " " + std::to_string(year),
+                             base + 5));
   d.year = static_cast<std::uint16_t>(year);
   d.month = static_cast<std::uint8_t>(mon + 1);
   d.day = static_cast<std::uint8_t>(day);
