@@ -1,6 +1,8 @@
 #include "message/framer.hpp"
 
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "message/cseq.hpp"
 #include "message/header_id.hpp"
@@ -33,34 +35,50 @@ Frame frame(std::string_view b, const Limits& limits) {
   std::size_t header_end = std::string_view::npos;
   std::size_t content_length = 0;
   bool have_length = false;
+  // The value of a Content-Length field being read: HCOLON and LWS allow it to be folded onto the
+  // next lines (§7.3.1, §25.1), so it is complete only when a line that continues nothing comes.
+  std::string length_text;
+  std::optional<std::size_t> length_at;
+  auto take_length = [&]() -> std::optional<Frame> {
+    std::size_t at = *length_at;
+    length_at.reset();
+    auto n = parse_number(length_text);
+    if (!n) return malformed(400, "Content-Length: " + n.error().what, at);
+    if (have_length && *n != content_length)
+      return malformed(400, "conflicting Content-Length header fields", at);
+    content_length = *n;
+    have_length = true;
+    return std::nullopt;
+  };
   std::size_t line_start = 0;
-  for (std::size_t pos = 0;;) {
+  for (std::size_t pos = 0;; line_start = pos) {
+    if (pos > limits.max_message_size) break;
     const void* p = pos < b.size() ? std::memchr(b.data() + pos, '\n', b.size() - pos) : nullptr;
     if (!p) break;
     std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(p) - b.data());
+    pos = lf + 1;
     std::string_view line = b.substr(line_start, lf - line_start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    bool continuation = !line.empty() && chars::is_ws(line[0]);
+    if (length_at && continuation) {
+      length_text.append(" ").append(line);
+      continue;
+    }
+    if (length_at)
+      if (auto bad = take_length()) return *bad;
     if (line.empty() && line_start > 0) {
       header_end = lf + 1;
       break;
     }
-    // Content-Length or its compact form "l" (§7.3.3); folded values do not occur in practice
-    // for it but are tolerated: only the first line of the field is read.
-    if (line_start > 0 && !line.empty() && !chars::is_ws(line[0])) {
+    // Content-Length or its compact form "l" (§7.3.3).
+    if (line_start > 0 && !line.empty() && !continuation) {
       std::size_t colon = line.find(':');
       if (colon != std::string_view::npos &&
           header_id(trim(line.substr(0, colon))) == HeaderId::ContentLength) {
-        auto n = parse_number(line.substr(colon + 1));
-        if (!n) return malformed(400, "Content-Length: " + n.error().what, line_start);
-        if (have_length && *n != content_length)
-          return malformed(400, "conflicting Content-Length header fields", line_start);
-        content_length = *n;
-        have_length = true;
+        length_text.assign(line.substr(colon + 1));
+        length_at = line_start;
       }
     }
-    line_start = lf + 1;
-    pos = lf + 1;
-    if (line_start > limits.max_message_size) break;
   }
   if (header_end == std::string_view::npos) {
     if (b.size() > limits.max_message_size)

@@ -50,5 +50,15 @@ TEST(Framer, BoundsHeaderAndBody) {
   EXPECT_EQ(conflict.status, FrameStatus::Malformed);
 }
 
+TEST(Framer, ReadsAContentLengthFoldedOntoTheNextLine) {
+  // HCOLON = *( SP / HTAB ) ":" SWS, and SWS may hold a line fold (RFC 3261 §25.1).
+  constexpr std::string_view kFolded =
+      "MESSAGE sip:a@b SIP/2.0\r\nContent-Length:\r\n   3\r\nVia: x\r\n\r\nabc";
+  Frame f = frame(kFolded);
+  EXPECT_EQ(f.status, FrameStatus::Message) << f.error.what;
+  EXPECT_EQ(f.size, kFolded.size());
+  EXPECT_EQ(frame(kFolded.substr(0, kFolded.size() - 1)).status, FrameStatus::NeedMore);
+}
+
 }  // namespace
 }  // namespace parley::message
