@@ -64,8 +64,10 @@ ParseResult<NameAddr> parse_name_addr(std::string_view text) {
     s.skip_ws();
     if (s.peek() != '<') return fail(s.error("expected '<' after the display name"));
   }
-  std::size_t lt = text.find('<', s.pos());
-  if (lt != std::string_view::npos && !na.display_quoted) {
+  // name-addr when a '<' comes before any '"': in addr-spec form a '<' can only be inside a
+  // quoted parameter value after the URI (gen-value = token / host / quoted-string).
+  std::size_t lt = text.find_first_of("<\"", s.pos());
+  if (lt != std::string_view::npos && text[lt] == '<' && !na.display_quoted) {
     // display-name = *(token LWS): tokens separated by white space, nothing else.
     std::string_view dn = trim(text.substr(s.pos(), lt - s.pos()));
     for (std::size_t i = 0; i < dn.size(); ++i)
