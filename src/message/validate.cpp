@@ -14,8 +14,9 @@ std::optional<ParseError> validate(const Message& m) {
     }
   }
   if (const auto& v = m.via(); !v) return v.error();
+  // protocol-name = "SIP" / token: an ABNF literal, so "sip" and "Sip" are SIP (RFC 2234 §2.3).
   for (const Via& v : *m.via())
-    if (v.protocol_name != "SIP" || v.protocol_version != "2.0")
+    if (!iequals(v.protocol_name, "SIP") || v.protocol_version != "2.0")
       return ParseError{400,
                         "Via: unsupported sent-protocol " + std::string(v.protocol_name) + "/" +
                             std::string(v.protocol_version),
