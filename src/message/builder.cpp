@@ -24,7 +24,12 @@ MessageBuilder MessageBuilder::response(int status, std::string_view reason) {
 }
 
 void MessageBuilder::append_value(std::string_view value) {
-  for (char c : value) out_.push_back((c == '\r' || c == '\n' || c == '\0') ? ' ' : c);
+  // Control characters but HTAB: CR and LF would inject header fields, and parse() refuses the
+  // others (RFC 3261 §25.1), so the message would not read back.
+  for (char c : value) {
+    auto u = static_cast<unsigned char>(c);
+    out_.push_back(((u < 0x20 && c != '\t') || u == 0x7f) ? ' ' : c);
+  }
 }
 
 MessageBuilder& MessageBuilder::header(HeaderId id, std::string_view value) {

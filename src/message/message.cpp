@@ -33,6 +33,12 @@ VersionCheck check_version(std::string_view v) {
   return num == "2.0" ? VersionCheck::Ok : VersionCheck::Other;
 }
 
+// CTL of RFC 2234 but HTAB, which counts as white space everywhere in SIP.
+bool is_control(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\t') || u == 0x7f;
+}
+
 // Turns folded lines into one: each line end and the white space after it become one SP (§7.3.1).
 std::string unfold(std::string_view v) {
   std::string out;
@@ -96,8 +102,10 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     return fail(at(response ? 400 : 414,
                    "start line longer than " + std::to_string(limits.max_start_line) + " bytes",
                    line, pos));
-  if (sl.find('\r') != std::string_view::npos || sl.find('\0') != std::string_view::npos)
-    return fail(at(400, "control character in the start line", line, pos));
+  // No rule of the start line admits a control character but HTAB in a Reason-Phrase (§25.1).
+  for (std::size_t i = 0; i < sl.size(); ++i)
+    if (is_control(sl[i]))
+      return fail(at(400, "control character in the start line", line, pos + i));
   if (response) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     std::size_t sp = sl.find(' ');
@@ -195,6 +203,13 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     if (value.find('\0') != std::string_view::npos)
       return fail(at(400, "NUL byte in header field '" + std::string(name.substr(0, 64)) + "'",
                      fline, fstart));
+    // header-value = *(TEXT-UTF8char / UTF8-CONT / LWS): no control characters but the HTAB of
+    // white space and the CR LF of folding (§25.1).
+    for (char c : value)
+      if (is_control(c) && c != '\r' && c != '\n')
+        return fail(
+            at(400, "control character in header field '" + std::string(name.substr(0, 64)) + "'",
+               fline, fstart));
     std::size_t value_offset = fstart + i + 1;
     while (!value.empty() && chars::is_ws(value.front())) {
       value.remove_prefix(1);
@@ -483,9 +498,10 @@ void Message::changed(HeaderId id) {
 
 namespace {
 // Header values written in code must not carry line ends: that would inject header fields.
+// Nor other control characters: parse() refuses them, so the message would not read back.
 std::string one_line(std::string v) {
   for (char& c : v)
-    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+    if (is_control(c)) c = ' ';
   return v;
 }
 }  // namespace
