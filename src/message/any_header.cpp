@@ -1,6 +1,8 @@
 #include "message/any_header.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <utility>
 
 #include "message/header_values.hpp"
@@ -231,6 +233,11 @@ std::vector<ParseError> lint(const Message& m) {
       if (o.what == e->what || (e->line != 0 && o.line == e->line)) known = true;
     if (!known) out.push_back(std::move(*e));
   }
+  // In the order of the message; problems of the message as a whole (line 0) last.
+  std::stable_sort(out.begin(), out.end(), [](const ParseError& a, const ParseError& b) {
+    auto key = [](const ParseError& e) { return e.line == 0 ? UINT32_MAX : e.line; };
+    return key(a) < key(b);
+  });
   return out;
 }
 

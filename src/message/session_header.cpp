@@ -40,6 +40,7 @@ ParseResult<std::optional<std::uint32_t>> take_seconds(Params& params, std::stri
 // 1*DIGIT within [min, max].
 ParseResult<std::uint32_t> ranged(std::string_view digits, std::uint32_t min, std::uint32_t max,
                                   std::string_view what) {
+  if (digits.empty()) return fail(syntax_error("expected the " + std::string(what)));
   auto n = parse_number(digits, max);
   if (!n || *n < min)
     return fail(syntax_error(std::string(what) + " must be a number from " + std::to_string(min) +
