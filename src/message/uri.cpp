@@ -247,35 +247,41 @@ std::string normalize_escapes(std::string_view s, bool lower) {
   return out;
 }
 
+// b has a parameter named as p with the same value. A URI may repeat a parameter ("sip:h;y=1;y=2"),
+// so the first of that name is not enough: the URI would not be equivalent to itself.
+bool has_equal(const Params& b, const Param& p, bool lower) {
+  for (const Param& q : b)
+    if (iequals(q.name, p.name) &&
+        normalize_escapes(q.value, lower) == normalize_escapes(p.value, lower))
+      return true;
+  return false;
+}
+
 bool params_match(const Params& a, const Params& b) {
-  for (const Param& pa : a) {
-    const Param* pb = b.find(pa.name);
-    if (!pb) {
-      // §19.1.4: user, ttl, method and maddr present in only one URI never match; other
-      // parameters present in only one URI are ignored.
-      if (iequals(pa.name, "user") || iequals(pa.name, "ttl") || iequals(pa.name, "method") ||
-          iequals(pa.name, "maddr"))
-        return false;
-      continue;
+  auto one_way = [](const Params& x, const Params& y) {
+    for (const Param& px : x) {
+      if (!y.find(px.name)) {
+        // §19.1.4: user, ttl, method and maddr present in only one URI never match; other
+        // parameters present in only one URI are ignored.
+        if (iequals(px.name, "user") || iequals(px.name, "ttl") || iequals(px.name, "method") ||
+            iequals(px.name, "maddr"))
+          return false;
+        continue;
+      }
+      if (!has_equal(y, px, true)) return false;
     }
-    if (normalize_escapes(pa.value, true) != normalize_escapes(pb->value, true)) return false;
-  }
-  for (const Param& pb : b) {
-    if (!a.find(pb.name) && (iequals(pb.name, "user") || iequals(pb.name, "ttl") ||
-                             iequals(pb.name, "method") || iequals(pb.name, "maddr")))
-      return false;
-  }
-  return true;
+    return true;
+  };
+  return one_way(a, b) && one_way(b, a);
 }
 
 bool headers_match(const Params& a, const Params& b) {
   // §19.1.4: header components are never ignored; each must be present in both and match.
   if (a.size() != b.size()) return false;
-  for (const Param& pa : a) {
-    const Param* pb = b.find(pa.name);
-    if (!pb || normalize_escapes(pa.value, false) != normalize_escapes(pb->value, false))
-      return false;
-  }
+  for (const Param& pa : a)
+    if (!has_equal(b, pa, false)) return false;
+  for (const Param& pb : b)
+    if (!has_equal(a, pb, false)) return false;
   return true;
 }
 
@@ -453,10 +459,10 @@ bool equivalent(const Uri& a, const Uri& b) {
     const TelUri &x = *a.tel(), &y = *b.tel();
     if (x.global != y.global || tel_digits(x.number) != tel_digits(y.number)) return false;
     if (x.params.size() != y.params.size()) return false;
-    for (const Param& p : x.params) {
-      const Param* q = y.params.find(p.name);
-      if (!q || normalize_escapes(p.value, true) != normalize_escapes(q->value, true)) return false;
-    }
+    for (const Param& p : x.params)
+      if (!has_equal(y.params, p, true)) return false;
+    for (const Param& q : y.params)
+      if (!has_equal(x.params, q, true)) return false;
     return true;
   }
   if (a.other() && b.other())

@@ -113,6 +113,15 @@ TEST(UriComparison, ParametersOnOneSideOnly) {
   EXPECT_FALSE(same("sip:bob@biloxi.com;method=INVITE", "sip:bob@biloxi.com"));
 }
 
+TEST(UriComparison, RepeatedParametersStayEquivalentToThemselves) {
+  EXPECT_TRUE(same("sip:h.example.com;y=Param;y=1", "sip:h.example.com;y=Param;y=1"));
+  EXPECT_TRUE(same("sip:h.example.com?a=1&a=2", "sip:h.example.com?a=1&a=2"));
+  EXPECT_TRUE(same("tel:+1;x=1;x=2", "tel:+1;x=1;x=2"));
+  EXPECT_FALSE(same("sip:h.example.com;y=1", "sip:h.example.com;y=1;y=2"));
+  EXPECT_FALSE(same("sip:h.example.com;y=1;y=2", "sip:h.example.com;y=1"));
+  EXPECT_FALSE(same("sip:h.example.com?a=1&a=1", "sip:h.example.com?a=1&a=2"));
+}
+
 TEST(UriComparison, Ipv6Canonical) {
   EXPECT_TRUE(same("sip:[2001:db8::1]", "sip:[2001:0db8:0:0::1]"));
 }
