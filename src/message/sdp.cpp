@@ -1,5 +1,6 @@
 #include "message/sdp.hpp"
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <cstring>
@@ -18,39 +19,32 @@ using LineResult = Result<T, Error>;
 
 // RFC 8866 §9: token-char is wider than SIP's (it adds # $ & ^ { | }).
 constexpr bool is_token_char(char c) {
-  if (chars::is_digit(c) || chars::is_alpha(c)) return true;
-  return c != '\0' && std::strchr("!#$%&'*+-.^_`{|}~", c) != nullptr;
+  return chars::is_digit(c) || chars::is_alpha(c) ||
+         (c != '\0' && std::strchr("!#$%&'*+-.^_`{|}~", c) != nullptr);
 }
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_token_char(c)) return false;
-  return true;
+template <class Pred>
+bool all_of(std::string_view s, Pred pred) {
+  return !s.empty() && std::ranges::all_of(s, pred);
 }
+bool is_token(std::string_view s) { return all_of(s, is_token_char); }
+bool is_digits(std::string_view s) { return all_of(s, chars::is_digit); }
 // non-ws-string = 1*(VCHAR/%x80-FF)
 bool is_non_ws_string(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return false;
-  }
-  return true;
-}
-bool is_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!chars::is_digit(c)) return false;
-  return true;
+  return all_of(s, [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; });
 }
 
 // 1*DIGIT that fits T.
 template <class T>
 std::optional<T> number(std::string_view s) {
-  if (!is_digits(s)) return std::nullopt;
   T v{};
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  if (!is_digits(s) || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
+}
+// integer = POS-DIGIT *DIGIT
+std::optional<std::uint32_t> positive(std::string_view s) {
+  if (s.empty() || s[0] == '0') return std::nullopt;
+  return number<std::uint32_t>(s);
 }
 
 // Subfields "delimited by a single space character" (RFC 8866 §5): an empty subfield (two spaces,
@@ -110,14 +104,9 @@ LineResult<Connection> parse_connection(std::string_view v) {
     std::optional<std::string_view> second;
     if (slash2 != std::string_view::npos) second = rest.substr(slash2 + 1);
     if (addr.empty()) return fail(Error("c= has an empty address"));
-    // integer = POS-DIGIT *DIGIT
-    auto count = [](std::string_view s) -> std::optional<std::uint32_t> {
-      if (s.empty() || s[0] == '0') return std::nullopt;
-      return number<std::uint32_t>(s);
-    };
     if (ip6) {
       if (second) return fail(Error("c= an IP6 address takes no TTL (RFC 8866 §5.7)"));
-      c.address_count = count(first);
+      c.address_count = positive(first);
       if (!c.address_count) return fail(Error("c= number of addresses must be a positive number"));
     } else {
       // ttl = (POS-DIGIT *2DIGIT) / "0"
@@ -126,7 +115,7 @@ LineResult<Connection> parse_connection(std::string_view v) {
         return fail(Error("c= TTL must be 0-255"));
       c.ttl = static_cast<std::uint8_t>(*ttl);
       if (second) {
-        c.address_count = count(*second);
+        c.address_count = positive(*second);
         if (!c.address_count)
           return fail(Error("c= number of addresses must be a positive number"));
       }
@@ -237,8 +226,7 @@ LineResult<Media> parse_media(std::string_view v, std::size_t max_formats) {
   std::string_view port = f[1];
   std::size_t slash = port.find('/');
   if (slash != std::string_view::npos) {
-    std::string_view n = port.substr(slash + 1);
-    m.port_count = n.empty() || n[0] == '0' ? std::nullopt : number<std::uint32_t>(n);
+    m.port_count = positive(port.substr(slash + 1));
     if (!m.port_count) return fail(Error("m= number of ports must be a positive number"));
     port = port.substr(0, slash);
   }
@@ -265,56 +253,21 @@ LineResult<Media> parse_media(std::string_view v, std::size_t max_formats) {
 
 // ---- the order of RFC 8866 §5 and §9
 
-// Position of a line type in the session-level section; t, r and z share the time descriptions.
+// Position of a line type in the order of RFC 8866 §5, -1 where it is not allowed. At session
+// level t, r and z share one position: the time descriptions.
 int session_rank(char type) {
-  switch (type) {
-    case 'i':
-      return 3;
-    case 'u':
-      return 4;
-    case 'e':
-      return 5;
-    case 'p':
-      return 6;
-    case 'c':
-      return 7;
-    case 'b':
-      return 8;
-    case 't':
-    case 'r':
-    case 'z':
-      return 9;
-    case 'k':
-      return 10;
-    case 'a':
-      return 11;
-    default:
-      return -1;
-  }
+  std::size_t i = std::string_view("vosiuepcbtka").find(type == 'r' || type == 'z' ? 't' : type);
+  return i == std::string_view::npos ? -1 : static_cast<int>(i);
 }
 constexpr int kTimeRank = 9;
 int media_rank(char type) {
-  switch (type) {
-    case 'i':
-      return 1;
-    case 'c':
-      return 2;
-    case 'b':
-      return 3;
-    case 'k':
-      return 4;
-    case 'a':
-      return 5;
-    default:
-      return -1;
-  }
+  std::size_t i = std::string_view("micbka").find(type);
+  return i == std::string_view::npos || i == 0 ? -1 : static_cast<int>(i);
 }
 // Lines that may repeat: e*, p*, b*, a* at session level (t+ is handled with r and z), c*, b*, a*
 // in a media description.
-bool repeatable_in_session(char type) {
-  return type == 'e' || type == 'p' || type == 'b' || type == 'a';
-}
-bool repeatable_in_media(char type) { return type == 'c' || type == 'b' || type == 'a'; }
+bool repeatable_in_session(char type) { return std::strchr("epba", type) != nullptr; }
+bool repeatable_in_media(char type) { return std::strchr("cba", type) != nullptr; }
 
 class Parser {
  public:
@@ -392,34 +345,17 @@ class Parser {
     if (rank > kTimeRank && sdp_.times.empty()) return Error("missing t= before ") + type + "=";
     rank_ = rank;
     last_ = type;
-    switch (type) {
-      case 'i':
-        sdp_.information = value;
-        break;
-      case 'u':
-        sdp_.uri = value;
-        break;
-      case 'e':
-        sdp_.emails.emplace_back(value);
-        break;
-      case 'p':
-        sdp_.phones.emplace_back(value);
-        break;
-      case 'c':
-        return store(parse_connection(value), sdp_.connection);
-      case 'b':
-        return push(parse_bandwidth(value), sdp_.bandwidths);
-      case 't':
-        return push(parse_time(value), sdp_.times);
-      case 'r':
-        return push(parse_repeat(value), sdp_.times.back().repeats);
-      case 'z':
-        return store(parse_zone(value), sdp_.times.back().zone_adjustments);
-      case 'k':
-        return store(parse_key(value), sdp_.key);
-      case 'a':
-        return add_attribute(value, sdp_.attributes);
-    }
+    if (type == 'i') sdp_.information = value;
+    if (type == 'u') sdp_.uri = value;
+    if (type == 'e') sdp_.emails.emplace_back(value);
+    if (type == 'p') sdp_.phones.emplace_back(value);
+    if (type == 'c') return store(parse_connection(value), sdp_.connection);
+    if (type == 'b') return push(parse_bandwidth(value), sdp_.bandwidths);
+    if (type == 't') return push(parse_time(value), sdp_.times);
+    if (type == 'r') return push(parse_repeat(value), sdp_.times.back().repeats);
+    if (type == 'z') return store(parse_zone(value), sdp_.times.back().zone_adjustments);
+    if (type == 'k') return store(parse_key(value), sdp_.key);
+    if (type == 'a') return add_attribute(value, sdp_.attributes);
     return std::nullopt;
   }
 
@@ -444,19 +380,11 @@ class Parser {
     rank_ = rank;
     last_ = type;
     Media& m = sdp_.media.back();
-    switch (type) {
-      case 'i':
-        m.information = value;
-        break;
-      case 'c':
-        return push(parse_connection(value), m.connections);
-      case 'b':
-        return push(parse_bandwidth(value), m.bandwidths);
-      case 'k':
-        return store(parse_key(value), m.key);
-      case 'a':
-        return add_attribute(value, m.attributes);
-    }
+    if (type == 'i') m.information = value;
+    if (type == 'c') return push(parse_connection(value), m.connections);
+    if (type == 'b') return push(parse_bandwidth(value), m.bandwidths);
+    if (type == 'k') return store(parse_key(value), m.key);
+    if (type == 'a') return add_attribute(value, m.attributes);
     return std::nullopt;
   }
 
@@ -521,33 +449,42 @@ std::optional<std::string_view> for_format(std::string_view value, std::string_v
 }
 
 void append_connection(std::string& out, const Connection& c) {
-  out += "c=";
-  out += c.nettype;
-  out += ' ';
-  out += c.addrtype;
-  out += ' ';
-  out += c.address;
+  out += "c=" + c.nettype + ' ' + c.addrtype + ' ' + c.address;
   if (c.ttl) out += '/' + std::to_string(*c.ttl);
   if (c.address_count) out += '/' + std::to_string(*c.address_count);
   out += "\r\n";
 }
 
-void append_typed(std::string& out, const TypedTime& t) {
-  out += std::to_string(t.value);
-  if (t.unit != '\0') out += t.unit;
+std::string typed(const TypedTime& t) {
+  return t.unit == '\0' ? std::to_string(t.value) : std::to_string(t.value) + t.unit;
 }
 
-void append_common(std::string& out, const std::vector<Bandwidth>& bandwidths,
-                   const std::optional<std::string>& key, const Attributes& attributes) {
-  for (const Bandwidth& b : bandwidths)
-    out += "b=" + b.type + ':' + std::to_string(b.value) + "\r\n";
-  if (key) out += "k=" + *key + "\r\n";
-  for (const Attribute& a : attributes) {
-    out += "a=";
-    out += a.name;
-    if (a.value) out += ':' + *a.value;
+void append_time(std::string& out, const TimeDescription& t) {
+  out += "t=" + std::to_string(t.start) + ' ' + std::to_string(t.stop) + "\r\n";
+  for (const RepeatTime& r : t.repeats) {
+    out += "r=" + typed(r.interval) + ' ' + typed(r.duration);
+    for (const TypedTime& offset : r.offsets) out += ' ' + typed(offset);
     out += "\r\n";
   }
+  if (t.zone_adjustments.empty()) return;
+  out += "z=";
+  for (const ZoneAdjustment& z : t.zone_adjustments) {
+    if (&z != &t.zone_adjustments.front()) out += ' ';
+    out += std::to_string(z.time) + (z.negative ? " -" : " ") + typed(z.offset);
+  }
+  out += "\r\n";
+}
+
+void append_bandwidths(std::string& out, const std::vector<Bandwidth>& bandwidths) {
+  for (const Bandwidth& b : bandwidths)
+    out += "b=" + b.type + ':' + std::to_string(b.value) + "\r\n";
+}
+
+void append_key_and_attributes(std::string& out, const std::optional<std::string>& key,
+                               const Attributes& attributes) {
+  if (key) out += "k=" + *key + "\r\n";
+  for (const Attribute& a : attributes)
+    out += "a=" + a.name + (a.value ? ":" + *a.value : std::string()) + "\r\n";
 }
 
 void append_text(std::string& out, char type, std::string_view value) {
@@ -725,34 +662,10 @@ std::string to_string(const Sdp& sdp) {
   for (const std::string& e : sdp.emails) append_text(out, 'e', e);
   for (const std::string& p : sdp.phones) append_text(out, 'p', p);
   if (sdp.connection) append_connection(out, *sdp.connection);
-  for (const Bandwidth& b : sdp.bandwidths)
-    out += "b=" + b.type + ':' + std::to_string(b.value) + "\r\n";
+  append_bandwidths(out, sdp.bandwidths);
   if (sdp.times.empty()) out += "t=0 0\r\n";
-  for (const TimeDescription& t : sdp.times) {
-    out += "t=" + std::to_string(t.start) + ' ' + std::to_string(t.stop) + "\r\n";
-    for (const RepeatTime& r : t.repeats) {
-      out += "r=";
-      append_typed(out, r.interval);
-      out += ' ';
-      append_typed(out, r.duration);
-      for (const TypedTime& off : r.offsets) {
-        out += ' ';
-        append_typed(out, off);
-      }
-      out += "\r\n";
-    }
-    if (!t.zone_adjustments.empty()) {
-      out += "z=";
-      for (std::size_t i = 0; i < t.zone_adjustments.size(); ++i) {
-        const ZoneAdjustment& z = t.zone_adjustments[i];
-        if (i > 0) out += ' ';
-        out += std::to_string(z.time) + ' ' + (z.negative ? "-" : "");
-        append_typed(out, z.offset);
-      }
-      out += "\r\n";
-    }
-  }
-  append_common(out, {}, sdp.key, sdp.attributes);
+  for (const TimeDescription& t : sdp.times) append_time(out, t);
+  append_key_and_attributes(out, sdp.key, sdp.attributes);
   for (const Media& m : sdp.media) {
     out += "m=" + m.type + ' ' + std::to_string(m.port);
     if (m.port_count) out += '/' + std::to_string(*m.port_count);
@@ -761,7 +674,8 @@ std::string to_string(const Sdp& sdp) {
     out += "\r\n";
     if (m.information) append_text(out, 'i', *m.information);
     for (const Connection& c : m.connections) append_connection(out, c);
-    append_common(out, m.bandwidths, m.key, m.attributes);
+    append_bandwidths(out, m.bandwidths);
+    append_key_and_attributes(out, m.key, m.attributes);
   }
   return out;
 }
