@@ -75,9 +75,11 @@ ParseResult<BodyPart> parse_part(std::string_view content, std::size_t base, std
       // A folded line continues the previous value (RFC 5322 §2.2.3).
       if (part.headers.empty())
         return fail(error_at(prefix + "starts with white space", base + pos));
+      // A line of white space only adds nothing; taking it in would end the value in a line break.
       MimeHeader& h = part.headers.back();
-      h.value = trim(std::string_view(
-          h.value.data(), static_cast<std::size_t>(line.data() + line.size() - h.value.data())));
+      if (!trim(line).empty())
+        h.value = trim(std::string_view(
+            h.value.data(), static_cast<std::size_t>(line.data() + line.size() - h.value.data())));
     } else {
       std::size_t colon = line.find(':');
       std::string_view name =

@@ -58,8 +58,8 @@ struct BodyPart {
 // The boundary parameter of a multipart Content-Type value:
 //   multipart/mixed;boundary=unique-boundary-1          -> unique-boundary-1
 //   multipart/mixed; boundary="simple boundary"         -> simple boundary
-// Errors: not multipart/*, no boundary, or a boundary RFC 2046 §5.1.1 forbids (1 to 70 of its
-// bchars, not ending in a space).
+// The result is a view into content_type (keep that text alive). Errors: not multipart/*, no
+// boundary, or a boundary RFC 2046 §5.1.1 forbids (1 to 70 of its bchars, not ending in a space).
 ParseResult<std::string_view> multipart_boundary(std::string_view content_type);
 
 // RFC 2046 §5.1.1: 1 to 70 characters of bchars, the last not a space.

@@ -131,6 +131,22 @@ TEST(Multipart, LfOnlyNoHeadersFoldedHeadersAndPadding) {
   EXPECT_EQ(parts[1].body, "<resource-lists/>");
 }
 
+TEST(Multipart, AFoldLineOfWhiteSpaceOnlyAddsNothing) {
+  // Found by fuzzing: the value took in the line break before the blank fold line, and built
+  // back, that line break ended the header section early.
+  auto parts =
+      parse_ok("--b\r\nX-Note: a\r\n \r\nContent-Type: text/plain\r\n\r\nbody\r\n--b--", "b");
+  ASSERT_EQ(parts.size(), 1u);
+  ASSERT_EQ(parts[0].headers.size(), 2u);
+  EXPECT_EQ(parts[0].headers[0].value, "a");
+  auto built = build_multipart(parts, "b");
+  ASSERT_TRUE(built);
+  auto again = parse_ok(*built, "b");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].headers.size(), 2u);
+  EXPECT_EQ(again[0].body, "body");
+}
+
 TEST(Multipart, ALineThatOnlyStartsWithTheBoundaryIsContent) {
   std::string body =
       "--sep\r\n"
