@@ -5,6 +5,7 @@
 // formed, 1 otherwise.
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -61,9 +62,16 @@ bool read_input(const std::string& path, std::string& out) {
     out.assign(std::istreambuf_iterator<char>(std::cin), {});
     return true;
   }
+  // A directory opens as a stream on Linux and then throws on the first read.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), {});
+  try {
+    out.assign(std::istreambuf_iterator<char>(in), {});
+  } catch (const std::ios_base::failure&) {
+    return false;
+  }
   return true;
 }
 

@@ -38,7 +38,8 @@ void check_value(const Message& m, const HeaderField& f, const AnyHeader& v,
                  std::vector<ParseError>& out) {
   if (f.id == HeaderId::Via) {
     for (const Via& via : std::get<std::vector<Via>>(v))
-      if (via.protocol_name != "SIP" || via.protocol_version != "2.0")
+      // protocol-name = "SIP" / token, an ABNF literal and so case-insensitive (RFC 2234 §2.3).
+      if (!iequals(via.protocol_name, "SIP") || via.protocol_version != "2.0")
         out.push_back(
             m.locate(syntax_error("unsupported sent-protocol " + std::string(via.protocol_name) +
                                   "/" + std::string(via.protocol_version)),
@@ -77,7 +78,7 @@ ParseResult<AnyHeader> parse_header(HeaderId id, std::string_view value) {
     case HeaderId::CSeq:
       return wrap(parse_cseq(value));
     case HeaderId::CallId:
-      return wrap(parse_callid(value));
+      return wrap(parse_callid(value, "Call-ID"));
     case HeaderId::ContentLength:
       return wrap(parse_number(value));
     case HeaderId::MaxForwards:

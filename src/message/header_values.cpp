@@ -89,9 +89,9 @@ void append_qvalue(std::string& out, std::uint16_t q) {
   out.append(digits, n);
 }
 
-ParseResult<std::string_view> parse_callid(std::string_view text) {
+ParseResult<std::string_view> parse_callid(std::string_view text, std::string_view what) {
   std::string_view t = trim(text);
-  if (t.empty()) return fail(syntax_error("empty callid"));
+  if (t.empty()) return fail(syntax_error("empty " + std::string(what)));
   std::size_t at = std::string_view::npos;
   for (std::size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
@@ -100,8 +100,8 @@ ParseResult<std::string_view> parse_callid(std::string_view text) {
       continue;
     }
     if (!chars::is_word(c))
-      return fail(syntax_error("invalid character '" + std::string(1, c) + "' in callid '" +
-                                   std::string(t.substr(0, 64)) + "'",
+      return fail(syntax_error("invalid character '" + std::string(1, c) + "' in " +
+                                   std::string(what) + " '" + std::string(t.substr(0, 64)) + "'",
                                offset_in(text, t) + i));
   }
   return t;

@@ -83,8 +83,8 @@ ParseResult<std::uint16_t> parse_qvalue(std::string_view text);
 // 700 -> "0.7", 1000 -> "1", 75 -> "0.075".
 void append_qvalue(std::string& out, std::uint16_t q);
 
-// callid = word [ "@" word ] (§20.8): Call-ID, In-Reply-To, Replaces.
-ParseResult<std::string_view> parse_callid(std::string_view text);
+// callid = word [ "@" word ] (§20.8): Call-ID, In-Reply-To, Replaces. `what` names it in errors.
+ParseResult<std::string_view> parse_callid(std::string_view text, std::string_view what = "callid");
 
 // Takes the parameter `name` out of params (typed fields hold the known ones; params keeps the
 // rest). Error when it appears more than once, or (need_value) has no value. `text` is the value

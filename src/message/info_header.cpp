@@ -282,7 +282,8 @@ ParseResult<std::string_view> parse_priority(std::string_view value) {
 // ---- In-Reply-To
 
 ParseResult<std::vector<std::string_view>> parse_in_reply_to(std::string_view value) {
-  return parse_list<std::string_view>(value, parse_callid);
+  return parse_list<std::string_view>(value,
+                                      [](std::string_view item) { return parse_callid(item); });
 }
 
 }  // namespace parley::message

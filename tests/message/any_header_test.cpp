@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <sstream>
 
 #include "parse_expect.hpp"
 
@@ -160,7 +165,7 @@ TEST(ParseHeader, ErrorsAreRelativeToTheValue) {
   EXPECT_EQ(error_of(v), "expected the CSeq-num");
   EXPECT_EQ(v.error().offset, 7u);
   EXPECT_EQ(error_of(parse_header(HeaderId::CallId, "a@b@c")),
-            "invalid character '@' in callid 'a@b@c'");
+            "invalid character '@' in Call-ID 'a@b@c'");
   EXPECT_EQ(error_of(parse_header(HeaderId::MaxForwards, "seventy")),
             "expected a number, found 'seventy'");
 }
@@ -266,6 +271,66 @@ TEST(Lint, MessageLevelProblemsToo) {
       {400, 0, "missing To header"},
   };
   EXPECT_EQ(got, want);
+}
+
+// ---- the message corpora of tests/data (see tests/data/README.md)
+
+namespace corpus_files {
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+std::vector<std::filesystem::path> sip_files(const std::string& dir) {
+  std::vector<std::filesystem::path> out;
+  std::filesystem::path root = std::filesystem::path(PARLEY_TEST_DATA) / dir;
+  if (!std::filesystem::is_directory(root)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(root))
+    if (e.is_regular_file() && e.path().extension() == ".sip") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace corpus_files
+
+TEST(Lint, GoldenAndValidTortureMessagesAreClean) {
+  std::size_t checked = 0;
+  for (const std::string dir : {"valid", "torture/valid"}) {
+    for (const auto& path : corpus_files::sip_files(dir)) {
+      std::string bytes = corpus_files::read(path);
+      auto m = Message::parse(bytes);
+      if (!m) continue;  // framing is not lint's business; other tests cover it
+      ++checked;
+      for (const ParseError& e : lint(*m)) ADD_FAILURE() << path.filename() << ": " << e.describe();
+    }
+  }
+  EXPECT_GT(checked, 30u);
+}
+
+TEST(Lint, ReportsTheProblemOfEveryInvalidTortureMessage) {
+  // NAME.expect: line 1 the status, line 2 a substring of the error text.
+  std::size_t checked = 0;
+  for (const auto& path : corpus_files::sip_files("torture/invalid")) {
+    std::string bytes = corpus_files::read(path);
+    auto m = Message::parse(bytes);
+    if (!m) continue;  // refused before any header is looked at
+    std::filesystem::path expect_path = path;
+    expect_path.replace_extension(".expect");
+    std::istringstream expect(corpus_files::read(expect_path));
+    std::string status, text;
+    std::getline(expect, status);
+    std::getline(expect, text);
+    std::vector<ParseError> errors = lint(*m);
+    bool found = false;
+    for (const ParseError& e : errors)
+      found =
+          found || (std::to_string(e.status) == status && e.what.find(text) != std::string::npos);
+    std::string all;
+    for (const ParseError& e : errors)
+      all += "\n  " + std::to_string(e.status) + " " + e.describe();
+    EXPECT_TRUE(found) << path.filename() << ": expected " << status << " '" << text << "', got"
+                       << (all.empty() ? " nothing" : all);
+    ++checked;
+  }
+  EXPECT_GT(checked, 20u);
 }
 
 }  // namespace
