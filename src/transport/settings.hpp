@@ -1,0 +1,49 @@
+// How the transport layer is configured. Every external input is bounded (STYLE.md §4): each
+// limit has a name, a default and a config key (in the comment).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/timer.hpp"
+#include "message/error.hpp"
+#include "transport/listen_spec.hpp"
+
+namespace parley::transport {
+
+struct TlsSettings {
+  // Server side (TLS and WSS listeners): PEM certificate chain and private key.
+  std::string certificate_file;  // transport.tls.certificate
+  std::string private_key_file;  // transport.tls.private_key
+  // PEM bundle the peers' certificates are verified against; empty: the system's default paths.
+  std::string ca_file;  // transport.tls.ca_file
+  // Client side: refuse servers whose certificate does not verify (RFC 5922 §7).
+  bool verify_server = true;  // transport.tls.verify_server
+  // Server side: ask clients for a certificate and refuse those without a valid one.
+  bool require_client_certificate = false;  // transport.tls.require_client_certificate
+};
+
+struct Settings {
+  std::vector<ListenSpec> listen;  // transport.listen = ["udp:0.0.0.0:5060", ...]
+  // Sizes of one message; a stream connection never buffers more than max_message_size of input.
+  message::Limits limits;
+  // A connection with no traffic in either direction for this long is closed.
+  Duration idle_timeout = std::chrono::minutes(10);  // transport.idle_timeout
+  // A message, once its first byte arrived, must be complete within this (slow senders, and
+  // TLS/WebSocket handshakes on accepted connections).
+  Duration header_read_timeout = std::chrono::seconds(10);  // transport.header_read_timeout
+  // Outgoing connections: TCP connect plus TLS and WebSocket handshakes.
+  Duration connect_timeout = std::chrono::seconds(10);  // transport.connect_timeout
+  std::size_t max_connections = 10000;                  // transport.max_connections
+  std::size_t max_connections_per_source = 64;          // transport.max_connections_per_source
+  // Bytes waiting to be written on one connection; beyond, the peer is not reading: close it.
+  std::size_t max_write_queue = 1 << 20;  // transport.max_write_queue
+  // One UDP socket per event loop with SO_REUSEPORT, so that the kernel spreads datagrams over the
+  // threads; false: one socket on the first event loop.
+  bool udp_socket_per_thread = true;  // transport.udp_socket_per_thread
+  TlsSettings tls;
+};
+
+}  // namespace parley::transport
