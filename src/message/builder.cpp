@@ -1,6 +1,7 @@
 #include "message/builder.hpp"
 
 #include <cstring>
+#include <functional>
 
 #include "message/scanner.hpp"
 #include "message/status.hpp"
@@ -92,7 +93,7 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
   if (start.size() >= 4 && iequals(start.substr(0, 4), "SIP/")) return std::nullopt;  // a response
   if (start.starts_with("ACK ")) return std::nullopt;  // §17.2.1: ACK is never answered
   // Read what fields can be read, line by line, without the parser's rules.
-  std::string_view via, from, to, call_id, cseq;
+  std::string_view from, to, call_id, cseq;
   std::string vias;
   std::size_t pos = eol + 1;
   while (pos < raw.size()) {
@@ -133,7 +134,15 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
   // The Via we answer along must at least be a Via: without sent-by there is nowhere to send.
   if (vias.find('/') == std::string::npos) return std::nullopt;
   MessageBuilder b = MessageBuilder::response(error.status, error.reason_phrase());
-  b.header(HeaderId::Via, vias).header(HeaderId::From, from).header(HeaderId::To, to);
+  b.header(HeaderId::Via, vias).header(HeaderId::From, from);
+  // §8.2.6.2: a final response carries a To tag. A stateless answer derives it from the request,
+  // so a retransmission of the same broken request gets the same tag.
+  std::string to_with_tag(to);
+  if (to.find(";tag=") == std::string_view::npos && to.find(";TAG=") == std::string_view::npos) {
+    std::size_t h = std::hash<std::string_view>{}(call_id) ^ (std::hash<std::string_view>{}(cseq) << 1);
+    to_with_tag.append(";tag=").append(std::to_string(h % 100000000000ull));
+  }
+  b.header(HeaderId::To, to_with_tag);
   b.header(HeaderId::CallId, call_id).header(HeaderId::CSeq, cseq);
   return std::move(b).finish();
 }
