@@ -1,0 +1,28 @@
+#include "transaction/dispatcher.hpp"
+
+#include <boost/asio/post.hpp>
+#include <stdexcept>
+#include <utility>
+
+#include "transaction/key.hpp"
+
+namespace parley::transaction {
+
+Dispatcher::Dispatcher(std::vector<Shard> shards) : shards_(std::move(shards)) {
+  if (shards_.empty()) throw std::invalid_argument("Dispatcher: no shards");
+  for (const Shard& s : shards_)
+    if (!s.layer) throw std::invalid_argument("Dispatcher: a shard without a layer");
+}
+
+std::size_t Dispatcher::shard_for(const message::Message& m) const {
+  return shard_of(shard_key(m), shards_.size());
+}
+
+void Dispatcher::receive(transport::Incoming&& in) {
+  const Shard& shard = shards_[shard_for(in.message)];
+  boost::asio::post(shard.executor, [layer = shard.layer, in = std::move(in)]() mutable {
+    layer->receive(std::move(in));
+  });
+}
+
+}  // namespace parley::transaction

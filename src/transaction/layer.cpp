@@ -1,0 +1,207 @@
+#include "transaction/layer.hpp"
+
+#include <utility>
+
+#include "message/builder.hpp"
+#include "message/uri.hpp"
+#include "transaction/invite_client.hpp"
+#include "transaction/invite_server.hpp"
+#include "transaction/non_invite_client.hpp"
+#include "transaction/non_invite_server.hpp"
+
+namespace parley::transaction {
+
+using message::Message;
+using message::Method;
+
+namespace {
+
+constexpr std::string_view kInvite = "INVITE";
+
+std::string_view to_tag(const Message& m) {
+  const auto& to = m.to();
+  return to ? to->tag().value_or(std::string_view{}) : std::string_view{};
+}
+
+bool same_request_uri(const Message& a, const Message& b) {
+  const auto& ua = a.request_uri();
+  const auto& ub = b.request_uri();
+  if (ua && ub) return message::equivalent(*ua, *ub);  // §19.1.4
+  return a.request_uri_text() == b.request_uri_text();
+}
+
+}  // namespace
+
+TransactionLayer::TransactionLayer(TimerService& clock, transport::Sender& sender,
+                                   TransactionUser& user, LayerConfig config)
+    : config_(config),
+      clock_(clock),
+      sender_(sender),
+      user_(user),
+      context_{clock, sender, config.timers, &user, this} {
+  if (config_.shards == 0) config_.shards = 1;
+  table_.reserve(std::min<std::size_t>(config_.max_transactions, 4096));
+}
+
+TransactionLayer::~TransactionLayer() {
+  // Transactions the TU still holds outlive the table: they must not call back into it.
+  for (auto& [key, tx] : table_) tx->owner_ = nullptr;
+}
+
+void TransactionLayer::terminated(Transaction& t) {
+  auto it = table_.find(t.key_);
+  if (it != table_.end() && it->second.get() == &t) table_.erase(it);
+}
+
+void TransactionLayer::receive(transport::Incoming&& in) {
+  if (in.message.is_response())
+    receive_response(in);
+  else
+    receive_request(in);
+}
+
+void TransactionLayer::receive_response(transport::Incoming& in) {
+  // §17.1.3: top Via branch and CSeq method.
+  auto key = client_key(in.message);
+  if (key) {
+    if (auto it = table_.find(*key); it != table_.end()) {
+      ++counters_.responses;
+      auto tx = std::static_pointer_cast<ClientTransaction>(it->second);
+      tx->receive(in.message);
+      return;
+    }
+  }
+  ++counters_.stray_responses;
+  user_.on_stray_response(in);
+}
+
+std::shared_ptr<ServerTransaction> TransactionLayer::match(const Message& request, const Key& key,
+                                                           bool* collision) const {
+  auto it = table_.find(key);
+  if (it == table_.end()) return nullptr;
+  auto tx = std::static_pointer_cast<ServerTransaction>(it->second);
+  if (key.kind != Key::Kind::Legacy) return tx;
+  // §17.2.3 for RFC 2543 requests: the Request-URI and the To tag must match too. The To tag of
+  // an ACK is that of the final response the transaction sent; of anything else, that of the
+  // request which created the transaction.
+  const Message& created = tx->request();
+  bool ack = request.method() == Method::Ack;
+  if (same_request_uri(request, created) &&
+      to_tag(request) == (ack ? tx->final_to_tag() : to_tag(created)))
+    return tx;
+  if (collision) *collision = true;
+  return nullptr;
+}
+
+void TransactionLayer::receive_request(transport::Incoming& in) {
+  Message& m = in.message;
+  Method method = m.method();
+  // §17.2.3 rule 3: an ACK belongs to the INVITE transaction.
+  auto key = server_key(m, method == Method::Ack ? kInvite : std::string_view{});
+  if (!key) {
+    ++counters_.malformed;
+    // Without a Via there is nowhere to answer; an ACK is never answered.
+    if (method != Method::Ack && m.via())
+      reply(in, 400, "Bad Request (Via, CSeq, From or Call-ID)");
+    return;
+  }
+  bool collision = false;
+  if (auto tx = match(m, *key, &collision)) {
+    ++counters_.retransmissions;
+    tx->receive(in);
+    return;
+  }
+  if (method == Method::Ack) {
+    // §17.2.3, §13.3.1.4: an ACK that matches no INVITE transaction acknowledges a 2xx.
+    ++counters_.acks_to_tu;
+    user_.on_ack(in);
+    return;
+  }
+  if (collision) {
+    // An RFC 2543 request with the Call-ID, CSeq and From tag of a transaction it does not match:
+    // §8.2.2.2 calls that a merged request.
+    reply(in, 482);
+    return;
+  }
+  if (table_.size() >= config_.max_transactions) {
+    ++counters_.rejected_full;
+    reply(in, 503, {}, true);
+    return;
+  }
+
+  // §9.2: a CANCEL names the INVITE transaction it cancels by the same rules, method aside.
+  std::shared_ptr<ServerTransaction> cancelled;
+  if (method == Method::Cancel)
+    if (auto invite_key = server_key(m, kInvite)) cancelled = match(m, *invite_key);
+
+  std::shared_ptr<ServerTransaction> tx;
+  if (method == Method::Invite)
+    tx = InviteServer::create(context_, std::move(in));
+  else
+    tx = NonInviteServer::create(context_, std::move(in));
+  tx->key_ = *server_key(tx->request());  // views into the transaction's own copy
+  table_.emplace(tx->key_, tx);
+  ++counters_.requests;
+
+  if (method == Method::Cancel)
+    user_.on_cancel(tx, cancelled);
+  else
+    user_.on_request(tx);
+}
+
+void TransactionLayer::reply(const transport::Incoming& in, int status, std::string_view reason,
+                             bool retry_after) {
+  auto b = message::response_to(in.message, status, reason);
+  if (retry_after)
+    b.header(message::HeaderId::RetryAfter, std::to_string(config_.retry_after.count()));
+  sender_.send(in.flow, transport::make_bytes(std::move(b).finish()));
+}
+
+std::string TransactionLayer::new_branch() {
+  for (;;) {
+    std::string b = branches_.next();
+    if (shard_of(b, config_.shards) == config_.shard) return b;
+  }
+}
+
+Result<std::shared_ptr<ClientTransaction>, SendError> TransactionLayer::send_request(
+    Message request, transport::Flow flow, ClientCallback callback) {
+  if (!request.is_request()) return fail(SendError{400, "not a request"});
+  Method method = request.method();
+  if (method == Method::Ack)
+    return fail(SendError{400, "an ACK is not sent in a transaction (RFC 3261 §17.1.1.3, §13)"});
+  const auto& cseq = request.cseq();
+  if (!cseq || cseq->method_name != request.method_name())
+    return fail(SendError{400, "CSeq must name the request's method"});
+  const auto& vias = request.via();
+  if (!vias || vias->empty()) return fail(SendError{400, "the request has no Via"});
+  if (auto branch = vias->front().branch()) {
+    if (shard_of(*branch, config_.shards) != config_.shard)
+      return fail(SendError{
+          400, "the branch belongs to shard " + std::to_string(shard_of(*branch, config_.shards))});
+  } else {
+    std::string top(request.values(message::HeaderId::Via).front());
+    top.append(";branch=").append(new_branch());
+    request.remove_first_value(message::HeaderId::Via);
+    request.prepend(message::HeaderId::Via, std::move(top));
+  }
+  if (table_.size() >= config_.max_transactions)
+    return fail(SendError{503, "transaction limit reached"});
+  auto key = client_key(request);
+  if (!key) return fail(SendError{400, "the top Via cannot be read"});
+  if (table_.contains(*key))
+    return fail(SendError{400, "a transaction with this branch and method is running"});
+
+  std::shared_ptr<ClientTransaction> tx;
+  if (method == Method::Invite)
+    tx = InviteClient::start(context_, std::move(request), std::move(flow), std::move(callback));
+  else
+    tx = NonInviteClient::start(context_, std::move(request), std::move(flow), std::move(callback));
+  if (!tx->terminated()) {  // a transport that fails at once ends it inside start()
+    tx->key_ = *client_key(tx->request());
+    table_.emplace(tx->key_, tx);
+  }
+  return tx;
+}
+
+}  // namespace parley::transaction

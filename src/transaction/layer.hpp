@@ -1,0 +1,110 @@
+// The transaction layer (RFC 3261 §17): the table of live transactions, matching of incoming
+// messages to them (§17.1.3, §17.2.3, §9.2), and the API the transaction user sends requests
+// through.
+//
+// One TransactionLayer serves one thread (STYLE.md §5): it takes no locks. A process with several
+// event loops runs one layer per loop and a Dispatcher (dispatcher.hpp) in front of them.
+//
+// Limits (STYLE.md §4): at most `max_transactions` live transactions, client and server together.
+// A new request beyond that is answered 503 (Service Unavailable) with Retry-After, statelessly
+// (§21.5.4); retransmissions, ACKs and responses to live transactions still get through, so the
+// transactions already running finish normally. send_request() fails with status 503.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "common/result.hpp"
+#include "common/timer.hpp"
+#include "message/message.hpp"
+#include "transaction/branch.hpp"
+#include "transaction/key.hpp"
+#include "transaction/timers.hpp"
+#include "transaction/transaction.hpp"
+#include "transaction/user.hpp"
+#include "transport/types.hpp"
+
+namespace parley::transaction {
+
+struct LayerConfig {
+  Timers timers{};
+  // transaction.max_transactions: live transactions, client and server, per layer (per shard).
+  std::size_t max_transactions = 100000;
+  // transaction.retry_after: the Retry-After of the 503 sent when the table is full.
+  std::chrono::seconds retry_after{5};
+  // This layer's place among the shards of a process: the branches it makes hash to `shard`, so
+  // that the responses to its client transactions come back to it (see dispatcher.hpp).
+  std::size_t shard = 0;
+  std::size_t shards = 1;
+};
+
+// Why send_request() made no transaction.
+struct SendError {
+  int status = 400;  // 503 when the table is full; 400 for a request that cannot be sent as given
+  std::string what;
+};
+
+class TransactionLayer final : public transport::Receiver, private Owner {
+ public:
+  TransactionLayer(TimerService& clock, transport::Sender& sender, TransactionUser& user,
+                   LayerConfig config = {});
+  ~TransactionLayer() override;
+  TransactionLayer(const TransactionLayer&) = delete;
+  TransactionLayer& operator=(const TransactionLayer&) = delete;
+
+  // From the transport layer: a response goes to its client transaction or to the TU as stray; a
+  // request to its server transaction, or to the TU with a new one (see TransactionUser).
+  void receive(transport::Incoming&& in) override;
+
+  // Starts a client transaction for `request` (any method but ACK, which is never a transaction:
+  // the TU sends the ACK for a 2xx through the Sender itself) and sends it along `flow`. A top Via
+  // without a branch gets one from new_branch(); a request that brings its own branch (a CANCEL
+  // reuses its INVITE's, §9.1) must be sent from the shard that branch belongs to. `callback`
+  // hears every response and the end of the transaction (Timeout, TransportError); it may run
+  // before send_request returns when the transport fails at once.
+  Result<std::shared_ptr<ClientTransaction>, SendError> send_request(message::Message request,
+                                                                     transport::Flow flow,
+                                                                     ClientCallback callback);
+
+  // A fresh branch (§8.1.1.7) that shards to this layer.
+  std::string new_branch();
+
+  std::size_t size() const { return table_.size(); }
+  const LayerConfig& config() const { return config_; }
+
+  struct Counters {
+    std::uint64_t requests = 0;         // new server transactions
+    std::uint64_t retransmissions = 0;  // requests absorbed by or passed to a live transaction
+    std::uint64_t responses = 0;        // responses matched to a client transaction
+    std::uint64_t stray_responses = 0;
+    std::uint64_t acks_to_tu = 0;  // ACKs that matched no transaction
+    std::uint64_t rejected_full = 0;
+    std::uint64_t malformed = 0;
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void terminated(Transaction& t) override;
+  void receive_request(transport::Incoming& in);
+  void receive_response(transport::Incoming& in);
+  // The transaction a request belongs to, if any (§17.2.3, with the RFC 2543 checks that a hash
+  // cannot do). `collision` is set when an RFC 2543 transaction holds the key but does not match.
+  std::shared_ptr<ServerTransaction> match(const message::Message& request, const Key& key,
+                                           bool* collision = nullptr) const;
+  void reply(const transport::Incoming& in, int status, std::string_view reason = {},
+             bool retry_after = false);
+
+  LayerConfig config_;
+  TimerService& clock_;
+  transport::Sender& sender_;
+  TransactionUser& user_;
+  Context context_;
+  BranchGenerator branches_;
+  std::unordered_map<Key, std::shared_ptr<Transaction>, KeyHash> table_;
+  Counters counters_;
+};
+
+}  // namespace parley::transaction
