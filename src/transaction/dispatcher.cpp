@@ -2,11 +2,20 @@
 
 #include <boost/asio/post.hpp>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "transaction/key.hpp"
 
 namespace parley::transaction {
+
+void ShardSender::send(const transport::Flow& flow, transport::Bytes bytes, ErrorHandler on_error) {
+  if (!on_error) return transport_.send(flow, std::move(bytes));
+  transport_.send(flow, std::move(bytes),
+                  [shard = shard_, handler = std::move(on_error)](std::string_view why) {
+                    boost::asio::post(shard, [handler, why = std::string(why)] { handler(why); });
+                  });
+}
 
 Dispatcher::Dispatcher(std::vector<Shard> shards) : shards_(std::move(shards)) {
   if (shards_.empty()) throw std::invalid_argument("Dispatcher: no shards");

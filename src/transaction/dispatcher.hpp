@@ -8,12 +8,27 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "message/message.hpp"
 #include "transport/types.hpp"
 
 namespace parley::transaction {
+
+// The Sender a shard's layer sends through: the transport's, with every error report posted to
+// the shard's executor. The transport reports errors on any of its threads (see
+// transport/transport_layer.hpp), and a transaction may only be touched on its own.
+class ShardSender final : public transport::Sender {
+ public:
+  ShardSender(transport::Sender& transport, boost::asio::any_io_executor shard)
+      : transport_(transport), shard_(std::move(shard)) {}
+  void send(const transport::Flow& flow, transport::Bytes bytes, ErrorHandler on_error) override;
+
+ private:
+  transport::Sender& transport_;
+  boost::asio::any_io_executor shard_;
+};
 
 class Dispatcher final : public transport::Receiver {
  public:

@@ -8,6 +8,7 @@
 #include "transaction/invite_server.hpp"
 #include "transaction/non_invite_client.hpp"
 #include "transaction/non_invite_server.hpp"
+#include "transport/response_flow.hpp"
 
 namespace parley::transaction {
 
@@ -154,7 +155,8 @@ void TransactionLayer::reply(const transport::Incoming& in, int status, std::str
   auto b = message::response_to(in.message, status, reason);
   if (retry_after)
     b.header(message::HeaderId::RetryAfter, std::to_string(config_.retry_after.count()));
-  sender_.send(in.flow, transport::make_bytes(std::move(b).finish()));
+  sender_.send(transport::response_flow(in.message, in.flow),
+               transport::make_bytes(std::move(b).finish()));
 }
 
 std::string TransactionLayer::new_branch() {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "transaction/user.hpp"
+#include "transport/response_flow.hpp"
 
 namespace parley::transaction {
 
@@ -92,7 +93,8 @@ bool legacy(const message::Message& request) {
 }  // namespace
 
 ServerTransaction::ServerTransaction(const Context& ctx, transport::Incoming request)
-    : Transaction(ctx, request.flow), request_(std::move(request)) {}
+    : Transaction(ctx, transport::response_flow(request.message, request.flow)),
+      request_(std::move(request)) {}
 
 void ServerTransaction::respond(const message::Message& response) {
   if (response.status() >= 200 && legacy(request())) final_to_tag_ = to_tag_of(response);

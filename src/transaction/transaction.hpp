@@ -73,6 +73,8 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   Transaction& operator=(const Transaction&) = delete;
   virtual ~Transaction() = default;
 
+  // Where this transaction sends: the flow the TU chose for a client transaction; for a server
+  // transaction the flow of §18.2.2 (transport::response_flow) for the request's top Via.
   const transport::Flow& flow() const { return flow_; }
   bool reliable() const { return transport::is_reliable(flow_.protocol); }
   // The key the table knows this transaction by (empty until the layer files it).
@@ -143,8 +145,8 @@ class ServerTransaction : public Transaction {
   const message::Message& request() const { return request_.message; }
   const transport::Incoming& incoming() const { return request_; }
 
-  // A response from the TU. It goes back along the flow the request came in on; the transport
-  // picks the destination of §18.2.2 from it. Ignored once the machine no longer takes one.
+  // A response from the TU, sent along flow() (§18.2.2). Ignored once the machine no longer takes
+  // one (a second final, anything after Terminated).
   void respond(const message::Message& response);
   void respond(int status, std::string bytes);
   void respond(int status, transport::Bytes bytes);

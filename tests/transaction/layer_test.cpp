@@ -1,0 +1,559 @@
+// The transaction layer: matching (§17.1.3, §17.2.3 with the RFC 2543 fallback, CANCEL per §9.2),
+// what reaches the TU, the table's bound, and the client API.
+#include "transaction/layer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support.hpp"
+
+namespace parley::transaction::test {
+namespace {
+
+struct Layer : ::testing::Test {
+  VirtualClock clock;
+  FakeTransport wire{&clock};
+  RecordingUser user;
+  std::unique_ptr<TransactionLayer> layer;
+
+  void SetUp() override { make({}); }
+  void make(LayerConfig config) {
+    layer = std::make_unique<TransactionLayer>(clock, wire, user, config);
+  }
+  void deliver(const Message& m, Protocol p = Protocol::Udp) {
+    layer->receive(Incoming{m, flow(p), clock.now()});
+  }
+  void deliver(const Request& r, Protocol p = Protocol::Udp) { deliver(r.message(), p); }
+  static Request with(Request r, std::string method) {
+    r.method = std::move(method);
+    return r;
+  }
+};
+
+// ---- server side: §17.2.3
+
+TEST_F(Layer, NewRequestMakesAServerTransactionForTheTu) {
+  Request invite;
+  deliver(invite);
+  ASSERT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(user.requests[0]->request().method(), message::Method::Invite);
+  EXPECT_EQ(user.requests[0]->state_name(), "Proceeding");
+  EXPECT_EQ(layer->size(), 1u);
+  EXPECT_EQ(layer->counters().requests, 1u);
+}
+
+TEST_F(Layer, RetransmissionMatchesByBranchSentByAndMethod) {
+  Request invite;
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 180));
+  deliver(invite);
+  EXPECT_EQ(user.requests.size(), 1u);   // not passed up again
+  EXPECT_EQ(wire.last().status(), 180);  // §17.2.1: answered with the latest provisional
+  EXPECT_EQ(wire.sent_count(), 2u);
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+}
+
+TEST_F(Layer, SentByIsComparedCaseInsensitively) {
+  Request invite;
+  deliver(invite);
+  Request again = invite;
+  again.sent_by = "PC33.Atlanta.Example.COM";
+  deliver(again);
+  EXPECT_EQ(user.requests.size(), 1u);
+}
+
+TEST_F(Layer, SameBranchFromAnotherSentByIsAnotherTransaction) {
+  Request a;
+  deliver(a);
+  Request b = a;
+  b.sent_by = "attacker.example.net";  // §17.2.3: "accidental or malicious duplication"
+  deliver(b);
+  Request c = a;
+  c.sent_by = "pc33.atlanta.example.com:5070";
+  deliver(c);
+  EXPECT_EQ(user.requests.size(), 3u);
+  EXPECT_EQ(layer->size(), 3u);
+}
+
+TEST_F(Layer, SameBranchWithAnotherMethodIsAnotherTransaction) {
+  Request a = make_request("OPTIONS");
+  deliver(a);
+  deliver(with(a, "INFO"));
+  deliver(with(a, "INVITE"));
+  EXPECT_EQ(user.requests.size(), 3u);
+}
+
+TEST_F(Layer, AnotherBranchIsAnotherTransaction) {
+  Request a = make_request("MESSAGE");
+  deliver(a);
+  a.branch = "z9hG4bKother";
+  deliver(a);
+  EXPECT_EQ(user.requests.size(), 2u);
+}
+
+TEST_F(Layer, AckForAFailureIsAbsorbedByTheInviteTransaction) {
+  Request invite;
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 486));
+  Request ack = with(invite, "ACK");
+  ack.to_tag = "a6c85cf";
+  deliver(ack);
+  EXPECT_TRUE(user.acks.empty());
+  EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(user.requests[0]->state_name(), "Confirmed");
+  EXPECT_EQ(layer->size(), 1u);
+  clock.advance(seconds(5));  // Timer I
+  EXPECT_EQ(layer->size(), 0u);
+}
+
+TEST_F(Layer, AckForASuccessGoesToTheTu) {
+  Request invite;
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 200));
+  // §13.2.2.4: the ACK for a 2xx is a new transaction, with a branch of its own.
+  Request ack = with(invite, "ACK");
+  ack.branch = "z9hG4bKack2xx";
+  ack.to_tag = "a6c85cf";
+  deliver(ack);
+  ASSERT_EQ(user.acks.size(), 1u);
+  EXPECT_EQ(user.acks[0].message.method(), message::Method::Ack);
+  EXPECT_EQ(user.requests[0]->state_name(), "Accepted");
+  EXPECT_EQ(layer->counters().acks_to_tu, 1u);
+  EXPECT_EQ(layer->size(), 1u);      // no transaction for the ACK
+  EXPECT_EQ(wire.sent_count(), 1u);  // and never an answer
+}
+
+TEST_F(Layer, AckMatchingAnAcceptedInviteStillGoesToTheTu) {
+  Request invite;
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 200));
+  deliver(with(invite, "ACK"));  // same branch: matches, and RFC 6026 §8.7 passes it up
+  EXPECT_EQ(user.acks.size(), 1u);
+  EXPECT_EQ(layer->counters().acks_to_tu, 0u);
+}
+
+TEST_F(Layer, StrayAckGoesToTheTu) {
+  deliver(with(Request{}, "ACK"));
+  EXPECT_EQ(user.acks.size(), 1u);
+  EXPECT_EQ(layer->size(), 0u);
+}
+
+TEST_F(Layer, AckDoesNotMatchANonInviteTransaction) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  deliver(with(options, "ACK"));
+  EXPECT_EQ(user.acks.size(), 1u);
+  EXPECT_EQ(user.requests[0]->state_name(), "Trying");
+}
+
+// ---- CANCEL: §9.2
+
+TEST_F(Layer, CancelFindsTheInviteTransactionItCancels) {
+  Request invite;
+  deliver(invite);
+  deliver(with(invite, "CANCEL"));
+  ASSERT_EQ(user.cancels.size(), 1u);
+  auto& [cancel, cancelled] = user.cancels[0];
+  EXPECT_EQ(cancel->request().method(), message::Method::Cancel);
+  EXPECT_EQ(cancelled, user.requests[0]);
+  EXPECT_EQ(user.requests.size(), 1u);  // the CANCEL is not a new request to the TU
+  EXPECT_EQ(layer->size(), 2u);         // it has a non-INVITE server transaction of its own
+  EXPECT_EQ(cancel->state_name(), "Trying");
+}
+
+TEST_F(Layer, CancelRetransmissionGoesToTheCancelTransaction) {
+  Request invite;
+  deliver(invite);
+  Request cancel = with(invite, "CANCEL");
+  deliver(cancel);
+  user.cancels[0].first->respond(response(cancel.message(), 200));
+  deliver(cancel);
+  EXPECT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(wire.last().status(), 200);
+  EXPECT_EQ(wire.last().cseq()->method, message::Method::Cancel);
+  EXPECT_EQ(user.requests[0]->state_name(), "Proceeding");  // the INVITE knows nothing of it
+}
+
+TEST_F(Layer, CancelWithoutItsInviteComesWithNone) {
+  deliver(with(Request{}, "CANCEL"));
+  ASSERT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(user.cancels[0].second, nullptr);  // the TU answers 481
+}
+
+TEST_F(Layer, CancelFromAnotherSentByDoesNotFindTheInvite) {
+  Request invite;
+  deliver(invite);
+  Request cancel = with(invite, "CANCEL");
+  cancel.sent_by = "elsewhere.example.net";
+  deliver(cancel);
+  ASSERT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(user.cancels[0].second, nullptr);
+}
+
+// ---- RFC 2543 peers: §17.2.3 without the magic cookie
+
+TEST_F(Layer, Rfc2543RetransmissionMatchesWithoutABranch) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  deliver(invite);
+  EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+}
+
+TEST_F(Layer, Rfc2543BranchWithoutCookieIsMatchedTheOldWay) {
+  Request invite;
+  invite.branch = "1234";  // not unique as far as we know: not the key alone
+  deliver(invite);
+  Request other = invite;
+  other.call_id = "another-call@pc33.atlanta.example.com";
+  deliver(other);
+  EXPECT_EQ(user.requests.size(), 2u);
+  deliver(invite);
+  EXPECT_EQ(user.requests.size(), 2u);
+}
+
+TEST_F(Layer, Rfc2543RequestUriComparesByUriRules) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  Request again = invite;
+  again.uri = "sip:bob@BILOXI.example.com";  // §19.1.4: hosts compare case-insensitively
+  deliver(again);
+  EXPECT_EQ(user.requests.size(), 1u);
+}
+
+TEST_F(Layer, Rfc2543DifferencesInCSeqFromTagOrViaMakeAnotherTransaction) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  Request a = invite;
+  a.cseq += 1;
+  deliver(a);
+  Request b = invite;
+  b.from_tag = "other";
+  deliver(b);
+  Request c = invite;
+  c.sent_by = "pc34.atlanta.example.com";
+  deliver(c);
+  EXPECT_EQ(user.requests.size(), 4u);
+}
+
+TEST_F(Layer, Rfc2543SameIdsButAnotherRequestUriIsAMergedRequest) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  Request other = invite;
+  other.uri = "sip:carol@chicago.example.com";
+  deliver(other);
+  EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(wire.last().status(), 482);  // §8.2.2.2
+}
+
+TEST_F(Layer, Rfc2543AckMatchesByTheToTagOfTheResponse) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 486, "tag486"));
+  Request ack = with(invite, "ACK");
+  ack.to_tag = "tag486";
+  deliver(ack);
+  EXPECT_TRUE(user.acks.empty());
+  EXPECT_EQ(user.requests[0]->state_name(), "Confirmed");
+}
+
+TEST_F(Layer, Rfc2543AckWithAnotherToTagIsNotTheTransactions) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  user.requests[0]->respond(486, response_text(invite.message(), 486, "tag486"));
+  Request ack = with(invite, "ACK");
+  ack.to_tag = "tag200-from-another-fork";
+  deliver(ack);
+  EXPECT_EQ(user.acks.size(), 1u);
+  EXPECT_EQ(user.requests[0]->state_name(), "Completed");
+}
+
+TEST_F(Layer, Rfc2543CancelFindsTheInvite) {
+  Request invite;
+  invite.branch = "";
+  deliver(invite);
+  deliver(with(invite, "CANCEL"));
+  ASSERT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(user.cancels[0].second, user.requests[0]);
+}
+
+// ---- client side: §17.1.3
+
+struct LayerClient : Layer {
+  ClientRecord record;
+  std::shared_ptr<ClientTransaction> send(Request r, Protocol p = Protocol::Udp) {
+    auto tx = layer->send_request(r.message(), flow(p), record.callback());
+    EXPECT_TRUE(tx) << tx.error().what;
+    return tx ? *tx : nullptr;
+  }
+  Message sent_request(std::size_t i = 0) { return wire.sent.at(i).message(); }
+};
+
+TEST_F(LayerClient, ResponseMatchesByBranchAndCSeqMethod) {
+  auto tx = send(Request{});
+  deliver(response(sent_request(), 180));
+  deliver(response(sent_request(), 200));
+  EXPECT_EQ(record.statuses(), (std::vector<int>{180, 200}));
+  EXPECT_TRUE(user.strays.empty());
+  EXPECT_EQ(tx->state_name(), "Accepted");
+  EXPECT_EQ(layer->counters().responses, 2u);
+}
+
+TEST_F(LayerClient, ResponseWithAnotherBranchIsStray) {
+  auto tx = send(Request{});
+  Request other;
+  other.branch = "z9hG4bKnotours";
+  deliver(response(other.message(), 200));
+  EXPECT_TRUE(record.events.empty());
+  ASSERT_EQ(user.strays.size(), 1u);
+  EXPECT_EQ(user.strays[0].message.status(), 200);
+  EXPECT_EQ(layer->counters().stray_responses, 1u);
+}
+
+TEST_F(LayerClient, ResponseWithAnotherMethodIsStray) {
+  auto tx = send(Request{});
+  // Same branch, CSeq method CANCEL: the response of a CANCEL, which has no transaction here.
+  deliver(response(with(Request{}, "CANCEL").message(), 200));
+  EXPECT_TRUE(record.events.empty());
+  EXPECT_EQ(user.strays.size(), 1u);
+}
+
+TEST_F(LayerClient, InviteAndItsCancelShareABranchButNotATransaction) {
+  ClientRecord cancel_record;
+  auto invite = send(Request{});
+  auto cancel =
+      layer->send_request(with(Request{}, "CANCEL").message(), flow(), cancel_record.callback());
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(layer->size(), 2u);
+  deliver(response(with(Request{}, "CANCEL").message(), 200));
+  deliver(response(Request{}.message(), 487));
+  EXPECT_EQ(cancel_record.statuses(), (std::vector<int>{200}));
+  EXPECT_EQ(record.statuses(), (std::vector<int>{487}));
+  EXPECT_EQ(wire.last().method(), message::Method::Ack);  // for the 487
+}
+
+TEST_F(LayerClient, RequestWithoutBranchGetsOneThatShardsHere) {
+  Request r = make_request("OPTIONS");
+  r.branch = "";
+  auto tx = send(r);
+  auto branch = sent_request().via()->front().branch();
+  ASSERT_TRUE(branch);
+  EXPECT_TRUE(branch->starts_with("z9hG4bK"));
+  EXPECT_GT(branch->size(), 7u + 16u);
+  deliver(response(sent_request(), 200));
+  EXPECT_EQ(record.statuses(), (std::vector<int>{200}));
+}
+
+TEST_F(LayerClient, RequestKeepsItsViasBelowTheTopOne) {
+  Request r = make_request("OPTIONS");
+  r.branch = "";
+  r.extra_vias = {"SIP/2.0/UDP upstream.example.com;branch=z9hG4bKup"};
+  send(r);
+  const auto& vias = *sent_request().via();
+  ASSERT_EQ(vias.size(), 2u);
+  EXPECT_EQ(vias[0].host, "pc33.atlanta.example.com");
+  EXPECT_TRUE(vias[0].rfc3261_branch());
+  EXPECT_EQ(vias[1].branch(), "z9hG4bKup");
+}
+
+TEST_F(LayerClient, AckIsNotSentInATransaction) {
+  auto tx = layer->send_request(with(Request{}, "ACK").message(), flow(), record.callback());
+  ASSERT_FALSE(tx);
+  EXPECT_EQ(wire.sent_count(), 0u);
+}
+
+TEST_F(LayerClient, DuplicateBranchAndMethodIsRefused) {
+  send(Request{});
+  auto again = layer->send_request(Request{}.message(), flow(), record.callback());
+  EXPECT_FALSE(again);
+}
+
+TEST_F(LayerClient, TimeoutReaches408AndLeavesTheTable) {
+  send(make_request("OPTIONS"));
+  EXPECT_EQ(layer->size(), 1u);
+  clock.advance(seconds(32));
+  EXPECT_EQ(record.statuses(), (std::vector<int>{408}));
+  EXPECT_EQ(layer->size(), 0u);
+}
+
+TEST_F(LayerClient, TransportFailureAtOnceReaches503AndLeavesNothing) {
+  wire.fail_now();
+  auto tx = send(make_request("OPTIONS"));
+  EXPECT_TRUE(tx->terminated());
+  EXPECT_EQ(record.statuses(), (std::vector<int>{503}));
+  EXPECT_EQ(layer->size(), 0u);
+  EXPECT_EQ(clock.pending(), 0u);
+}
+
+TEST_F(LayerClient, LateResponseAfterTerminationIsStray) {
+  send(make_request("OPTIONS"), Protocol::Tcp);
+  Message req = sent_request();
+  deliver(response(req, 200));
+  EXPECT_EQ(layer->size(), 0u);  // Timer K is zero on TCP
+  deliver(response(req, 200));
+  EXPECT_EQ(user.strays.size(), 1u);
+  EXPECT_EQ(record.events.size(), 1u);
+}
+
+// ---- the table's bound
+
+TEST_F(Layer, FullTableAnswers503WithRetryAfter) {
+  LayerConfig config;
+  config.max_transactions = 2;
+  config.retry_after = seconds(7);
+  make(config);
+  Request a = make_request("OPTIONS");
+  Request b = a;
+  b.branch = "z9hG4bKb";
+  Request c = a;
+  c.branch = "z9hG4bKc";
+  deliver(a);
+  deliver(b);
+  deliver(c);
+  EXPECT_EQ(user.requests.size(), 2u);
+  ASSERT_EQ(wire.sent_count(), 1u);
+  Message busy = wire.last();
+  EXPECT_EQ(busy.status(), 503);
+  EXPECT_EQ(busy.header("Retry-After"), "7");
+  EXPECT_EQ(busy.via()->front().branch(), "z9hG4bKc");
+  EXPECT_EQ(layer->counters().rejected_full, 1u);
+  // Live transactions still work, and a finished one makes room.
+  deliver(a);
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+  user.requests[0]->respond(response(a.message(), 200));
+  deliver(with(a, "ACK"));  // an ACK is never refused, nor answered
+  EXPECT_EQ(wire.sent_count(), 2u);
+  clock.advance(seconds(32));  // Timer J
+  deliver(c);
+  EXPECT_EQ(user.requests.size(), 3u);
+}
+
+TEST_F(Layer, FullTableRefusesClientTransactionsWith503) {
+  LayerConfig config;
+  config.max_transactions = 1;
+  make(config);
+  deliver(make_request("OPTIONS"));
+  auto tx = layer->send_request(make_request("MESSAGE").message(), flow(), {});
+  ASSERT_FALSE(tx);
+  EXPECT_EQ(tx.error().status, 503);
+}
+
+// ---- lifetimes and odd input
+
+TEST_F(Layer, TuThatAnswersAtOnceOverTcpLeavesAnEmptyTable) {
+  user.answer = [](const std::shared_ptr<ServerTransaction>& tx) {
+    tx->respond(200, response_text(tx->request(), 200));
+  };
+  for (int i = 0; i < 100; ++i) {
+    Request r = make_request("OPTIONS");
+    r.branch = "z9hG4bK" + std::to_string(i);
+    deliver(r, Protocol::Tcp);
+  }
+  EXPECT_EQ(wire.sent_count(), 100u);
+  EXPECT_EQ(layer->size(), 0u);
+  EXPECT_EQ(clock.pending(), 0u);
+  user.requests.clear();  // the last references: the transactions go
+}
+
+TEST_F(Layer, TerminatedTransactionsLeaveTheTable) {
+  Request invite;
+  deliver(invite);
+  deliver(make_request("OPTIONS"));
+  user.requests[0]->respond(response(invite.message(), 486));
+  user.requests[1]->respond(response(user.requests[1]->request(), 200));
+  EXPECT_EQ(layer->size(), 2u);
+  clock.advance(seconds(32));  // Timers H and J
+  EXPECT_EQ(layer->size(), 0u);
+  ASSERT_EQ(user.failures.size(), 1u);  // no ACK came: Timer H
+  EXPECT_EQ(user.failures[0].second, Failure::Timeout);
+}
+
+TEST_F(Layer, ServerTransportFailureReachesTheTu) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  wire.fail_now();
+  user.requests[0]->respond(response(options.message(), 100));
+  ASSERT_EQ(user.failures.size(), 1u);
+  EXPECT_EQ(user.failures[0].second, Failure::TransportError);
+  EXPECT_EQ(layer->size(), 0u);
+}
+
+TEST_F(Layer, RequestWithoutCSeqIsAnswered400) {
+  Request r = make_request("OPTIONS");
+  r.branch = "";  // the RFC 2543 key needs CSeq
+  std::string text = r.text();
+  auto at = text.find("CSeq:");
+  text.erase(at, text.find("\r\n", at) + 2 - at);
+  deliver(parse(text));
+  EXPECT_TRUE(user.requests.empty());
+  ASSERT_EQ(wire.sent_count(), 1u);
+  EXPECT_EQ(wire.last().status(), 400);
+  EXPECT_EQ(layer->counters().malformed, 1u);
+}
+
+TEST_F(Layer, TransactionsOutliveTheLayerQuietly) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  auto tx = user.requests[0];
+  layer.reset();
+  tx->respond(response(options.message(), 200));  // sends; nothing to leave
+  EXPECT_EQ(wire.sent_count(), 1u);
+}
+
+// ---- branches
+
+TEST(Branches, AreUniqueAndCarryTheCookie) {
+  BranchGenerator g;
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string b = g.next();
+    EXPECT_TRUE(b.starts_with("z9hG4bK"));
+    EXPECT_TRUE(seen.insert(b).second) << b;
+  }
+}
+
+TEST(Branches, SeededGeneratorsStillDifferByCounter) {
+  BranchGenerator a(42), b(42);
+  EXPECT_EQ(a.next(), b.next());  // same seed, same first branch: the seed is what varies
+  BranchGenerator c(42);
+  std::string first = c.next();
+  EXPECT_NE(first, c.next());
+}
+
+TEST(Branches, NewBranchesShardToTheirLayer) {
+  VirtualClock clock;
+  FakeTransport wire;
+  RecordingUser user;
+  for (std::size_t shard = 0; shard < 4; ++shard) {
+    LayerConfig config;
+    config.shard = shard;
+    config.shards = 4;
+    TransactionLayer layer(clock, wire, user, config);
+    for (int i = 0; i < 50; ++i) EXPECT_EQ(shard_of(layer.new_branch(), 4), shard);
+  }
+}
+
+TEST(Branches, ForeignBranchIsRefusedOnAnotherShard) {
+  VirtualClock clock;
+  FakeTransport wire;
+  RecordingUser user;
+  LayerConfig config;
+  config.shards = 2;
+  TransactionLayer zero(clock, wire, user, config);
+  config.shard = 1;
+  TransactionLayer one(clock, wire, user, config);
+  Request r = make_request("OPTIONS");
+  r.branch = zero.new_branch();
+  EXPECT_TRUE(zero.send_request(r.message(), flow(), {}));
+  EXPECT_FALSE(one.send_request(r.message(), flow(), {}));
+}
+
+}  // namespace
+}  // namespace parley::transaction::test
