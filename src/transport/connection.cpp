@@ -81,7 +81,8 @@ void Connection::enqueue(Bytes bytes, Sender::ErrorHandler on_error, bool intern
   const bool accepting = state_ == State::Connecting || state_ == State::Open ||
                          (internal && state_ == State::Draining);
   if (!accepting) {
-    report(std::move(on_error), "connection to " + remote_.to_string() + " is closed");
+    report(std::move(on_error), "connection to " + remote_.to_string() + " closed: " +
+                                    (close_reason_.empty() ? "closing" : close_reason_));
     return;
   }
   if (queued_bytes_ + bytes->size() > core_->settings.max_write_queue) {
@@ -179,6 +180,7 @@ void Connection::failed(std::string_view what, const boost::system::error_code& 
 void Connection::close_now(std::string why) {
   if (state_ == State::Closed) return;
   state_ = State::Closed;
+  close_reason_ = why;
   closing_.store(true, std::memory_order_release);
   core_->table.remove(id_);
   timer_.cancel();

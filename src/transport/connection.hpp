@@ -128,6 +128,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   TimePoint timer_due_{};
   std::uint64_t timer_generation_ = 0;
   TimePoint started_{}, last_activity_{}, closing_since_{};
+  std::string close_reason_;
   std::optional<TimePoint> message_started_;
 };
 

@@ -33,6 +33,11 @@ std::span<char> StreamInput::prepare() {
   return {buf_.data() + end_, buf_.size() - end_};
 }
 
+bool StreamInput::partial() const {
+  std::string_view b(buf_.data() + begin_, end_ - begin_);
+  return !b.empty() && !std::string_view("\r\n\r").starts_with(b);
+}
+
 void StreamInput::commit(std::size_t n) { end_ += std::min(n, buf_.size() - end_); }
 
 void StreamInput::consume(std::size_t n) {

@@ -38,8 +38,9 @@ class StreamInput {
   // are needed. After Malformed the input is dead and yields nothing more.
   std::optional<Item> next();
 
-  // Bytes of an unfinished message are waiting (the header-read timeout applies).
-  bool partial() const { return end_ > begin_; }
+  // Bytes of an unfinished message are waiting (the header-read timeout applies). A lone CRLF
+  // (a pong, or the start of a ping) is not a message.
+  bool partial() const;
   std::size_t buffered() const { return end_ - begin_; }
   std::size_t capacity() const { return buf_.size(); }
 

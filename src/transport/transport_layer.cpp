@@ -124,8 +124,12 @@ void TransportLayer::send(const Flow& flow, Bytes bytes, ErrorHandler on_error,
         created);
     if (!c) return fail_later(std::move(on_error), "connection limit reached");
     if (created) {
+      // Queue first, then start: both hop onto the connection's loop in this order, so a connect
+      // that fails at once still finds the message waiting and reports it.
       Counters::bump(core_->counters.connections_opened);
+      c->send(std::move(bytes), std::move(on_error));
       c->start();
+      return;
     }
   }
   c->send(std::move(bytes), std::move(on_error));
