@@ -1,6 +1,7 @@
 #include "transport/event_loops.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace parley::transport {
 
@@ -11,16 +12,18 @@ EventLoops::EventLoops(std::size_t threads) {
     contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
     guards_.emplace_back(contexts_.back()->get_executor());
   }
+  running_ = contexts_.size();
   for (auto& c : contexts_) {
-    threads_.emplace_back([io = c.get()] {
+    threads_.emplace_back([this, io = c.get()] {
       for (;;) {
         try {
           io->run();
-          return;
+          break;
         } catch (...) {
           // Keep the loop alive; see the header.
         }
       }
+      running_.fetch_sub(1);
     });
   }
 }
@@ -33,8 +36,11 @@ std::vector<boost::asio::io_context*> EventLoops::contexts() const {
   return out;
 }
 
-void EventLoops::stop() {
+void EventLoops::stop(Duration grace) {
   for (auto& g : guards_) g.reset();
+  auto until = std::chrono::steady_clock::now() + grace;
+  while (running_.load() > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   for (auto& c : contexts_) c->stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
