@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "message/builder.hpp"
 #include "message/framer.hpp"
 #include "message/message.hpp"
 #include "message/uri.hpp"
@@ -119,11 +120,36 @@ inline std::string exercise_accessors(const Message& m) {
 
 // parse(bytes) never crashes; it fails with a proper error or gives a Message whose every accessor
 // works and which reads back equal from serialize() and canonical().
+// The answer error_response() writes for a refused request is itself a message that parses, with
+// the status of the error.
+inline std::string check_error_response(std::string_view bytes, const ParseError& e) {
+  auto answer = error_response(bytes, e);
+  if (!answer) return {};
+  auto r = Message::parse(*answer);
+  if (!r) return "error_response() wrote a response that does not parse: " + r.error().describe();
+  if (r->status() != e.status) return "error_response() changed the status";
+  return {};
+}
+
 inline std::string check_message(std::string_view bytes, const Limits& limits = {}) {
   auto parsed = Message::parse(bytes, limits);
-  if (!parsed) return check_error(parsed.error(), "parse");
+  if (!parsed) {
+    const ParseError& e = parsed.error();
+    if (std::string broke = check_error(e, "parse"); !broke.empty()) return broke;
+    // Where: an offset inside the input (line 0 is an error of the whole, like its size).
+    if (e.offset > bytes.size()) return "parse error outside the input: " + e.describe();
+    return check_error_response(bytes, e);
+  }
   const Message& m = *parsed;
   if (std::string broke = exercise_accessors(m); !broke.empty()) return broke;
+  if (auto e = validate(m))
+    if (std::string broke = check_error_response(bytes, *e); !broke.empty()) return broke;
+  for (const HeaderField& f : m.fields()) {
+    // Values are unfolded and trimmed (RFC 3261 §7.3.1).
+    if (f.value.find_first_of("\r\n") != std::string_view::npos) return "a value holds a line end";
+    if (!f.value.empty() && (chars::is_ws(f.value.front()) || chars::is_ws(f.value.back())))
+      return "a value is not trimmed";
+  }
   std::string out = m.serialize();
   auto again = Message::parse(out, relaxed(limits));
   if (!again) return "serialize() does not re-parse: " + again.error().describe();
