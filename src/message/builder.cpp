@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <functional>
+#include <vector>
 
 #include "message/scanner.hpp"
 #include "message/status.hpp"
@@ -94,7 +95,7 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
   if (start.starts_with("ACK ")) return std::nullopt;  // §17.2.1: ACK is never answered
   // Read what fields can be read, line by line, without the parser's rules.
   std::string_view from, to, call_id, cseq;
-  std::string vias;
+  std::vector<std::string_view> vias;
   std::size_t pos = eol + 1;
   while (pos < raw.size()) {
     std::size_t lf = raw.find('\n', pos);
@@ -107,8 +108,7 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
       std::string_view value = trim(line.substr(colon + 1));
       switch (header_id(trim(line.substr(0, colon)))) {
         case HeaderId::Via:
-          if (!vias.empty()) vias.append(", ");
-          vias.append(value);
+          vias.push_back(value);
           break;
         case HeaderId::From:
           if (from.empty()) from = value;
@@ -132,14 +132,18 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
   if (vias.empty() || from.empty() || to.empty() || call_id.empty() || cseq.empty())
     return std::nullopt;
   // The Via we answer along must at least be a Via: without sent-by there is nowhere to send.
-  if (vias.find('/') == std::string::npos) return std::nullopt;
+  if (vias.front().find('/') == std::string_view::npos) return std::nullopt;
   MessageBuilder b = MessageBuilder::response(error.status, error.reason_phrase());
-  b.header(HeaderId::Via, vias).header(HeaderId::From, from);
+  // One field per field received, as response_to() does: joined into one line, a few long Via
+  // fields make a field longer than a parser takes (Limits::max_header_length).
+  for (std::string_view via : vias) b.header(HeaderId::Via, via);
+  b.header(HeaderId::From, from);
   // §8.2.6.2: a final response carries a To tag. A stateless answer derives it from the request,
   // so a retransmission of the same broken request gets the same tag.
   std::string to_with_tag(to);
   if (to.find(";tag=") == std::string_view::npos && to.find(";TAG=") == std::string_view::npos) {
-    std::size_t h = std::hash<std::string_view>{}(call_id) ^ (std::hash<std::string_view>{}(cseq) << 1);
+    std::size_t h =
+        std::hash<std::string_view>{}(call_id) ^ (std::hash<std::string_view>{}(cseq) << 1);
     to_with_tag.append(";tag=").append(std::to_string(h % 100000000000ull));
   }
   b.header(HeaderId::To, to_with_tag);
