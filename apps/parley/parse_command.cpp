@@ -108,7 +108,11 @@ int run(const Options& opt) {
       if (files.size() > 1) std::cout << "\n";
     }
   }
-  if (opt.json && !opt.quiet) std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
+  // Bodies and header values need not be UTF-8: bad bytes become U+FFFD rather than an exception.
+  if (opt.json && !opt.quiet)
+    std::cout << (all.size() == 1 ? all[0] : all)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   return bad == 0 ? 0 : 1;
 }
 

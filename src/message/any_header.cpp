@@ -227,11 +227,16 @@ std::vector<ParseError> lint(const Message& m) {
   }
 
   // validate() may know checks this list does not: keep its finding unless it is one of ours (the
-  // same text, or a problem already reported on the same line).
+  // same text, a problem already reported on the same line, or "missing X header" for an X that
+  // is present but was found wrong above).
   if (auto e = validate(m)) {
     bool known = false;
     for (const ParseError& o : out)
       if (o.what == e->what || (e->line != 0 && o.line == e->line)) known = true;
+    if (e->what.starts_with("missing ") && e->what.ends_with(" header")) {
+      std::string_view name = std::string_view(e->what).substr(8, e->what.size() - 15);
+      if (m.find(name)) known = true;
+    }
     if (!known) out.push_back(std::move(*e));
   }
   // In the order of the message; problems of the message as a whole (line 0) last.

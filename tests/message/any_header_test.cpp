@@ -273,6 +273,21 @@ TEST(Lint, MessageLevelProblemsToo) {
   EXPECT_EQ(got, want);
 }
 
+TEST(Lint, AnEmptyCallIdIsReportedOnceNotAlsoAsMissing) {
+  Message m = parse_message(
+      "OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP host.example.com;branch=z9hG4bK1\r\n"
+      "To: <sip:bob@biloxi.example.com>\r\n"
+      "From: <sip:a@example.com>;tag=1\r\n"
+      "Call-ID:\r\n"
+      "CSeq: 1 OPTIONS\r\n"
+      "\r\n");
+  std::vector<ParseError> errors = lint(m);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].what, "Call-ID: empty Call-ID");
+  EXPECT_EQ(errors[0].line, 5u);
+}
+
 // ---- the message corpora of tests/data (see tests/data/README.md)
 
 namespace corpus_files {
