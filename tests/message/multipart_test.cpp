@@ -262,7 +262,9 @@ TEST(Multipart, ContentTypeQuotesWhenNeeded) {
             "multipart/mixed;boundary=unique-boundary-1");
   EXPECT_EQ(multipart_content_type("simple boundary", "related"),
             "multipart/related;boundary=\"simple boundary\"");
-  auto b = multipart_boundary(multipart_content_type("a=b:c"));
+  // multipart_boundary returns a view into its argument: keep the Content-Type alive.
+  std::string content_type = multipart_content_type("a=b:c");
+  auto b = multipart_boundary(content_type);
   ASSERT_TRUE(b);
   EXPECT_EQ(*b, "a=b:c");
 }
