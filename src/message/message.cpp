@@ -197,9 +197,12 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
       return fail(at(400, "header field '" + std::string(name.substr(0, 64)) + "' has no ':'",
                      fline, fstart + i));
     std::string_view value = raw.substr(i + 1);
-    if (!folded && value.find('\r') != std::string_view::npos)
-      return fail(at(400, "stray CR in header field '" + std::string(name.substr(0, 64)) + "'",
-                     fline, fstart));
+    // A CR belongs to the CRLF of a fold (§7.3.1) or to nothing: "0\r\r\n 5" is no number.
+    for (std::size_t cr = value.find('\r'); cr != std::string_view::npos;
+         cr = value.find('\r', cr + 1))
+      if (cr + 1 == value.size() || value[cr + 1] != '\n')
+        return fail(at(400, "stray CR in header field '" + std::string(name.substr(0, 64)) + "'",
+                       fline, fstart));
     if (value.find('\0') != std::string_view::npos)
       return fail(at(400, "NUL byte in header field '" + std::string(name.substr(0, 64)) + "'",
                      fline, fstart));

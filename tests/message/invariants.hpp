@@ -155,6 +155,11 @@ inline std::string check_message(std::string_view bytes, const Limits& limits = 
   if (!again) return "serialize() does not re-parse: " + again.error().describe();
   if (!(*again == m)) return "parse(serialize(m)) != m";
   if (again->serialize() != out) return "serialize() is not stable";
+  // What serialize() writes always carries a Content-Length, so a stream can carry it: the
+  // framer finds exactly one message in it.
+  Frame whole = frame(out, relaxed(limits));
+  if (whole.status != FrameStatus::Message || whole.size != out.size())
+    return "the framer does not frame serialize() as one message";
   auto canon = Message::parse(m.canonical(), relaxed(limits));
   if (!canon) return "canonical() does not re-parse: " + canon.error().describe();
   if (!(*canon == m)) return "parse(canonical(m)) != m";
