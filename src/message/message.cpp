@@ -343,8 +343,16 @@ const ParseResult<Uri>& Message::request_uri() const {
       if (!u) {
         ParseError e = std::move(u).error();
         e.what = "Request-URI: " + e.what;
-        e.line = 1;
-        e.offset += static_cast<std::size_t>(request_uri_.data() - start_line_.data());
+        // Located in the received bytes, where the start line may follow CRLFs (§7.5); a
+        // Request-URI set in code has no place there.
+        if (!start_line_.empty()) {
+          const char* begin = bytes_->data();
+          e.line = 1 + static_cast<std::uint32_t>(std::count(begin, start_line_.data(), '\n'));
+          e.offset += static_cast<std::size_t>(request_uri_.data() - begin);
+        } else {
+          e.line = 0;
+          e.offset = 0;
+        }
         cache_.request_uri.emplace(fail(std::move(e)));
       } else {
         cache_.request_uri.emplace(std::move(*u));

@@ -166,6 +166,22 @@ TEST(Validate, NamesTheBadHeaderAndItsLine) {
   EXPECT_NE(err->what.find("does not match"), std::string::npos) << err->what;
 }
 
+TEST(Validate, LocatesABadRequestUriInTheReceivedBytes) {
+  // §7.5: CRLFs before the start line are ignored, but they count for line and offset.
+  constexpr std::string_view kText =
+      "\r\n\r\nOPTIONS sip:a@b:99999 SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+      "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n";
+  Message m = parse_ok(kText);
+  auto err = validate(m);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->line, 3u);
+  EXPECT_EQ(err->offset, kText.find("99999")) << err->describe();
+  // A Request-URI set in code is nowhere in the received bytes.
+  m.set_request_uri("sip:a@b:99999");
+  ASSERT_FALSE(m.request_uri());
+  EXPECT_EQ(m.request_uri().error().line, 0u);
+}
+
 TEST(Validate, UnsupportedSchemeIs416) {
   Message m = parse_ok(
       "OPTIONS mailto:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: "
