@@ -7,13 +7,14 @@
 
 namespace parley::transaction {
 
-std::shared_ptr<InviteServer> InviteServer::create(const Context& ctx, transport::Incoming invite) {
+std::shared_ptr<InviteServer> InviteServer::create(const Context& ctx,
+                                                   transport::Incoming&& invite) {
   auto tx = std::make_shared<InviteServer>(Private{}, ctx, std::move(invite));
   tx->begin();
   return tx;
 }
 
-InviteServer::InviteServer(Private, const Context& ctx, transport::Incoming invite)
+InviteServer::InviteServer(Private, const Context& ctx, transport::Incoming&& invite)
     : ServerTransaction(ctx, std::move(invite)),
       trying_(ctx.clock),
       g_(ctx.clock),

@@ -29,7 +29,7 @@ class InviteServer final : public ServerTransaction {
 
   // Enters Proceeding with the INVITE and starts the 100 (Trying) timer. The layer hands the
   // INVITE to the TU; this does not.
-  static std::shared_ptr<InviteServer> create(const Context& ctx, transport::Incoming invite);
+  static std::shared_ptr<InviteServer> create(const Context& ctx, transport::Incoming&& invite);
 
   State state() const { return state_; }
   bool terminated() const override { return state_ == State::Terminated; }
@@ -39,7 +39,7 @@ class InviteServer final : public ServerTransaction {
   struct Private {
     explicit Private() = default;
   };
-  InviteServer(Private, const Context& ctx, transport::Incoming invite);
+  InviteServer(Private, const Context& ctx, transport::Incoming&& invite);
 
  private:
   void begin();

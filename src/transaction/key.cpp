@@ -52,7 +52,8 @@ std::uint64_t hash_bytes(std::string_view s, std::uint64_t h) noexcept {
 }
 
 bool operator==(const Key& a, const Key& b) {
-  if (a.kind != b.kind || a.branch != b.branch || a.method != b.method) return false;
+  if (a.hash != b.hash || a.kind != b.kind || a.branch != b.branch || a.method != b.method)
+    return false;
   switch (a.kind) {
     case Key::Kind::Client:
       return true;
@@ -65,16 +66,16 @@ bool operator==(const Key& a, const Key& b) {
   return false;
 }
 
-std::size_t KeyHash::operator()(const Key& k) const noexcept {
+void Key::rehash() noexcept {
   // Only fields compared exactly go in: the host (case-insensitive) stays out.
-  std::uint64_t h = hash_bytes(k.branch, static_cast<std::uint64_t>(k.kind));
-  h = combine(h, k.method.size() ^ (k.method.empty() ? 0 : std::uint64_t(k.method[0]) << 8));
-  if (k.kind != Key::Kind::Client) h = combine(h, k.port);
-  if (k.kind == Key::Kind::Legacy) {
-    h = hash_bytes(k.call_id, h);
-    h = hash_bytes(k.from_tag, combine(h, k.cseq));
+  std::uint64_t h = hash_bytes(branch, static_cast<std::uint64_t>(kind));
+  h = combine(h, method.size() ^ (method.empty() ? 0 : std::uint64_t(method[0]) << 8));
+  if (kind != Kind::Client) h = combine(h, port);
+  if (kind == Kind::Legacy) {
+    h = hash_bytes(call_id, h);
+    h = hash_bytes(from_tag, combine(h, cseq));
   }
-  return static_cast<std::size_t>(h);
+  hash = static_cast<std::size_t>(h);
 }
 
 std::optional<Key> client_key(const message::Message& m) {
@@ -87,6 +88,7 @@ std::optional<Key> client_key(const message::Message& m) {
   k.kind = Key::Kind::Client;
   k.branch = *branch;
   k.method = cseq->method_name;
+  k.rehash();
   return k;
 }
 
@@ -100,6 +102,7 @@ std::optional<Key> server_key(const message::Message& request, std::string_view 
   k.branch = via->branch().value_or(std::string_view{});
   if (via->rfc3261_branch()) {
     k.kind = Key::Kind::Server;
+    k.rehash();
     return k;
   }
   // RFC 2543: no unique branch, so the request is known by what identifies it in a dialog.
@@ -111,6 +114,7 @@ std::optional<Key> server_key(const message::Message& request, std::string_view 
   k.cseq = cseq->number;
   k.call_id = *call_id;
   k.from_tag = from->tag().value_or(std::string_view{});
+  k.rehash();
   return k;
 }
 

@@ -29,12 +29,17 @@ struct Key {
   std::uint32_t cseq = 0;     // Legacy
   std::string_view call_id;   // Legacy
   std::string_view from_tag;  // Legacy
+  // Computed once, when the key is made (client_key, server_key): the table never hashes a key
+  // twice, and unequal keys mostly differ here first.
+  std::size_t hash = 0;
 
+  // Fills `hash` from the fields; client_key() and server_key() do it for you.
+  void rehash() noexcept;
   friend bool operator==(const Key& a, const Key& b);
 };
 
 struct KeyHash {
-  std::size_t operator()(const Key& k) const noexcept;
+  std::size_t operator()(const Key& k) const noexcept { return k.hash; }
 };
 
 // §17.1.3: the key of a client transaction, from the request it sends or a response to it: the

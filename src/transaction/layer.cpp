@@ -1,5 +1,6 @@
 #include "transaction/layer.hpp"
 
+#include <optional>
 #include <utility>
 
 #include "message/builder.hpp"
@@ -22,6 +23,21 @@ constexpr std::string_view kInvite = "INVITE";
 std::string_view to_tag(const Message& m) {
   const auto& to = m.to();
   return to ? to->tag().value_or(std::string_view{}) : std::string_view{};
+}
+
+// What the layer needs of a new request beyond its key (the transport checked only the top Via):
+// a CSeq naming the request's method (responses are matched by it, §17.1.3), a Call-ID, and a
+// From and To that parse (every response copies them, §8.2.6.2).
+std::optional<message::ParseError> unfit(const Message& m) {
+  const auto& cseq = m.cseq();
+  if (!cseq) return cseq.error();
+  if (cseq->method_name != m.method_name())
+    return message::syntax_error("CSeq method does not match the request method");
+  if (m.call_id().value_or(std::string_view{}).empty())
+    return message::syntax_error("missing Call-ID header");
+  if (const auto& from = m.from(); !from) return from.error();
+  if (const auto& to = m.to(); !to) return to.error();
+  return std::nullopt;
 }
 
 bool same_request_uri(const Message& a, const Message& b) {
@@ -102,8 +118,10 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
   if (!key) {
     ++counters_.malformed;
     // Without a Via there is nowhere to answer; an ACK is never answered.
-    if (method != Method::Ack && m.via())
-      reply(in, 400, "Bad Request (Via, CSeq, From or Call-ID)");
+    if (method != Method::Ack && m.via()) {
+      auto problem = unfit(m);
+      reply(in, 400, problem ? problem->reason_phrase() : std::string_view{});
+    }
     return;
   }
   bool collision = false;
@@ -112,10 +130,20 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
     tx->receive(in);
     return;
   }
+  auto problem = unfit(m);
   if (method == Method::Ack) {
+    if (problem) {
+      ++counters_.malformed;
+      return;
+    }
     // §17.2.3, §13.3.1.4: an ACK that matches no INVITE transaction acknowledges a 2xx.
     ++counters_.acks_to_tu;
     user_.on_ack(in);
+    return;
+  }
+  if (problem) {
+    ++counters_.malformed;
+    reply(in, problem->status, problem->reason_phrase());
     return;
   }
   if (collision) {

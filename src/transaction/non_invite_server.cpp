@@ -3,11 +3,11 @@
 namespace parley::transaction {
 
 std::shared_ptr<NonInviteServer> NonInviteServer::create(const Context& ctx,
-                                                         transport::Incoming request) {
+                                                         transport::Incoming&& request) {
   return std::make_shared<NonInviteServer>(Private{}, ctx, std::move(request));
 }
 
-NonInviteServer::NonInviteServer(Private, const Context& ctx, transport::Incoming request)
+NonInviteServer::NonInviteServer(Private, const Context& ctx, transport::Incoming&& request)
     : ServerTransaction(ctx, std::move(request)), j_(ctx.clock) {}
 
 std::string_view NonInviteServer::state_name() const {

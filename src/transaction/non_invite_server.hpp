@@ -20,7 +20,7 @@ class NonInviteServer final : public ServerTransaction {
   };
 
   // Enters Trying with the request. The layer hands the request to the TU; this does not.
-  static std::shared_ptr<NonInviteServer> create(const Context& ctx, transport::Incoming request);
+  static std::shared_ptr<NonInviteServer> create(const Context& ctx, transport::Incoming&& request);
 
   State state() const { return state_; }
   bool terminated() const override { return state_ == State::Terminated; }
@@ -30,7 +30,7 @@ class NonInviteServer final : public ServerTransaction {
   struct Private {
     explicit Private() = default;
   };
-  NonInviteServer(Private, const Context& ctx, transport::Incoming request);
+  NonInviteServer(Private, const Context& ctx, transport::Incoming&& request);
 
  private:
   void on(Event e, const transport::Bytes* response = nullptr);

@@ -92,7 +92,7 @@ bool legacy(const message::Message& request) {
 }
 }  // namespace
 
-ServerTransaction::ServerTransaction(const Context& ctx, transport::Incoming request)
+ServerTransaction::ServerTransaction(const Context& ctx, transport::Incoming&& request)
     : Transaction(ctx, transport::response_flow(request.message, request.flow)),
       request_(std::move(request)) {}
 

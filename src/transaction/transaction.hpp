@@ -159,7 +159,7 @@ class ServerTransaction : public Transaction {
   std::string_view final_to_tag() const { return final_to_tag_; }
 
  protected:
-  ServerTransaction(const Context& ctx, transport::Incoming request);
+  ServerTransaction(const Context& ctx, transport::Incoming&& request);
   // The "response from TU" transitions.
   virtual void on_response(int status, const transport::Bytes& bytes) = 0;
   void report_failure(Failure why);

@@ -498,6 +498,33 @@ TEST_F(Layer, RequestWithoutCSeqIsAnswered400) {
   EXPECT_EQ(layer->counters().malformed, 1u);
 }
 
+TEST_F(Layer, NewRequestWithoutFromOrWithAMismatchedCSeqIsAnswered400) {
+  Request r = make_request("OPTIONS");
+  std::string text = r.text();
+  auto at = text.find("From:");
+  text.erase(at, text.find("\r\n", at) + 2 - at);
+  deliver(parse(text));
+  Request m = make_request("OPTIONS");
+  m.branch = "z9hG4bKmismatch";
+  m.cseq_method = "INFO";
+  deliver(m);
+  EXPECT_TRUE(user.requests.empty());
+  ASSERT_EQ(wire.sent_count(), 2u);
+  EXPECT_EQ(wire.sent[0].message().status(), 400);
+  EXPECT_NE(wire.sent[0].message().reason().find("From"), std::string_view::npos);
+  EXPECT_EQ(wire.sent[1].message().status(), 400);
+  EXPECT_EQ(layer->size(), 0u);
+  EXPECT_EQ(layer->counters().malformed, 2u);
+}
+
+TEST_F(Layer, MalformedAckIsDroppedSilently) {
+  Request ack = make_request("ACK");
+  ack.cseq_method = "INVITE";
+  deliver(ack);
+  EXPECT_TRUE(user.acks.empty());
+  EXPECT_EQ(wire.sent_count(), 0u);
+}
+
 TEST_F(Layer, TransactionsOutliveTheLayerQuietly) {
   Request options = make_request("OPTIONS");
   deliver(options);

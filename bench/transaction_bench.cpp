@@ -1,0 +1,147 @@
+// Transaction-layer throughput: non-INVITE server transactions per second on one core, no
+// sockets. Each item is the life of one transaction as a server sees it:
+//   parse an OPTIONS from bytes -> match it (a miss) -> make the non-INVITE server transaction ->
+//   the TU answers 200 (response_to) -> the 200 goes to a null Sender -> the transaction ends
+// over a reliable transport (Timer J is zero: it ends at once) and over UDP (it waits for Timer J
+// on the virtual clock, which the loop advances once per 4096 requests, so up to 4096 live
+// transactions sit in the table and their timers fire in the timed loop).
+//
+//   build/h-tx-rel/bench/bench_transaction
+//   build/h-tx-rel/bench/bench_transaction --benchmark_filter=Reliable --benchmark_repetitions=5
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "common/timer.hpp"
+#include "message/builder.hpp"
+#include "message/message.hpp"
+#include "transaction/layer.hpp"
+#include "transport/types.hpp"
+
+namespace {
+
+using namespace parley;
+using parley::message::Message;
+using parley::transaction::ServerTransaction;
+
+constexpr std::size_t kDistinct = 4096;  // distinct branches: every request is a new transaction
+
+std::vector<std::string> options_requests() {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < kDistinct; ++i)
+    out.push_back(
+        "OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKbench" +
+        std::to_string(i) +
+        "\r\n"
+        "Max-Forwards: 70\r\n"
+        "To: <sip:carol@chicago.example.com>\r\n"
+        "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+        "Call-ID: a84b4c76e66710-" +
+        std::to_string(i) +
+        "\r\n"
+        "CSeq: 63104 OPTIONS\r\n"
+        "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+        "Accept: application/sdp\r\n"
+        "Content-Length: 0\r\n\r\n");
+  return out;
+}
+
+transport::Flow flow(transport::Protocol p) {
+  transport::Flow f;
+  f.protocol = p;
+  f.local = {boost::asio::ip::make_address("192.0.2.10"), 5060};
+  f.remote = {boost::asio::ip::make_address("192.0.2.1"), 5060};
+  f.connection = transport::is_stream(p) ? 1 : 0;
+  return f;
+}
+
+struct NullSender final : transport::Sender {
+  void send(const transport::Flow&, transport::Bytes bytes, ErrorHandler) override {
+    benchmark::DoNotOptimize(bytes.get());
+    ++sent;
+  }
+  std::size_t sent = 0;
+};
+
+// A TU that answers every request 200 at once (the registrar or OPTIONS responder shape).
+struct AnsweringUser final : transaction::TransactionUser {
+  void on_request(const std::shared_ptr<ServerTransaction>& tx) override {
+    tx->respond(200, message::response_to(tx->request(), 200, {}, "bench").finish());
+    ++answered;
+  }
+  void on_cancel(const std::shared_ptr<ServerTransaction>&,
+                 const std::shared_ptr<ServerTransaction>&) override {}
+  void on_ack(const transport::Incoming&) override {}
+  void on_stray_response(const transport::Incoming&) override {}
+  void on_failure(ServerTransaction&, transaction::Failure) override {}
+  std::size_t answered = 0;
+};
+
+void run(benchmark::State& state, transport::Protocol protocol) {
+  const auto requests = options_requests();
+  VirtualClock clock;
+  NullSender wire;
+  AnsweringUser user;
+  transaction::LayerConfig config;
+  config.max_transactions = 2 * kDistinct;
+  transaction::TransactionLayer layer(clock, wire, user, config);
+  const transport::Flow from = flow(protocol);
+  const bool reliable = transport::is_reliable(protocol);
+  std::size_t i = 0, peak = 0;
+
+  for (auto _ : state) {
+    auto parsed = Message::parse(requests[i]);
+    layer.receive(transport::Incoming{std::move(*parsed), from, clock.now()});
+    if (++i == requests.size()) {
+      i = 0;
+      peak = std::max(peak, layer.size());
+      if (!reliable) clock.advance(seconds(33));  // Timer J: every transaction above ends
+    }
+  }
+  const auto n = static_cast<std::size_t>(state.iterations());
+  if (user.answered != n || wire.sent != n || layer.counters().requests != n)
+    state.SkipWithError("not every request made a transaction and was answered once");
+  state.SetItemsProcessed(state.iterations());
+  state.counters["peak_table"] = static_cast<double>(std::max(peak, layer.size()));
+}
+
+void BM_NonInviteServer_Reliable(benchmark::State& state) { run(state, transport::Protocol::Tcp); }
+void BM_NonInviteServer_Unreliable(benchmark::State& state) {
+  run(state, transport::Protocol::Udp);
+}
+
+// For scale: the parse alone, and the parse plus the 200 the TU builds, without the layer.
+void BM_ParseOnly(benchmark::State& state) {
+  const auto requests = options_requests();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto parsed = Message::parse(requests[i]);
+    benchmark::DoNotOptimize(parsed->via());
+    if (++i == requests.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_ParseAndResponseOnly(benchmark::State& state) {
+  const auto requests = options_requests();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto parsed = Message::parse(requests[i]);
+    benchmark::DoNotOptimize(parsed->via());
+    auto bytes = transport::make_bytes(message::response_to(*parsed, 200, {}, "bench").finish());
+    benchmark::DoNotOptimize(bytes.get());
+    if (++i == requests.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_NonInviteServer_Reliable);
+BENCHMARK(BM_NonInviteServer_Unreliable);
+BENCHMARK(BM_ParseOnly);
+BENCHMARK(BM_ParseAndResponseOnly);
+
+}  // namespace
+
+BENCHMARK_MAIN();
