@@ -17,10 +17,13 @@ void ShardSender::send(const transport::Flow& flow, transport::Bytes bytes, Erro
                   });
 }
 
-Dispatcher::Dispatcher(std::vector<Shard> shards) : shards_(std::move(shards)) {
-  if (shards_.empty()) throw std::invalid_argument("Dispatcher: no shards");
-  for (const Shard& s : shards_)
-    if (!s.layer) throw std::invalid_argument("Dispatcher: a shard without a layer");
+Dispatcher::Dispatcher(std::vector<Shard> shards) {
+  for (Shard& s : shards) add(std::move(s));
+}
+
+void Dispatcher::add(Shard shard) {
+  if (!shard.layer) throw std::invalid_argument("Dispatcher: a shard without a layer");
+  shards_.push_back(std::move(shard));
 }
 
 std::size_t Dispatcher::shard_for(const message::Message& m) const {
@@ -28,6 +31,7 @@ std::size_t Dispatcher::shard_for(const message::Message& m) const {
 }
 
 void Dispatcher::receive(transport::Incoming&& in) {
+  if (shards_.empty()) return;
   const Shard& shard = shards_[shard_for(in.message)];
   boost::asio::post(shard.executor, [layer = shard.layer, in = std::move(in)]() mutable {
     layer->receive(std::move(in));

@@ -39,10 +39,13 @@ class Dispatcher final : public transport::Receiver {
     transport::Receiver* layer = nullptr;
   };
 
-  explicit Dispatcher(std::vector<Shard> shards);
+  explicit Dispatcher(std::vector<Shard> shards = {});
+  // Adds a shard; shard i is the i-th added. All shards are added before the first message: the
+  // transport needs its Receiver before the shards' layers can have their Sender.
+  void add(Shard shard);
 
   // Called on any transport thread; reads the top Via (parsing it, once, on this thread) and posts
-  // the message to its shard.
+  // the message to its shard. Without shards, the message is dropped.
   void receive(transport::Incoming&& in) override;
 
   std::size_t shard_for(const message::Message& m) const;
