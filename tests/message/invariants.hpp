@@ -131,6 +131,21 @@ inline std::string check_error_response(std::string_view bytes, const ParseError
   return {};
 }
 
+// A response built for a valid request (§8.2.6.2) parses, validates, and carries the request's
+// Via fields, From, Call-ID and CSeq, and a To tag.
+inline std::string check_response_to(const Message& request) {
+  auto r = response_to(request, 180, {}, "totag1").build();
+  if (!r) return "response_to() built a response that does not parse: " + r.error().describe();
+  if (auto e = validate(*r)) return "response_to() built an invalid response: " + e->describe();
+  if (r->via()->size() != request.via()->size()) return "response_to() lost a Via";
+  if (r->call_id() != request.call_id() || r->cseq()->number != request.cseq()->number ||
+      r->from()->tag() != request.from()->tag())
+    return "response_to() changed Call-ID, CSeq or From";
+  if (r->to()->tag() != (request.to()->tag() ? request.to()->tag() : "totag1"))
+    return "response_to() got the To tag wrong";
+  return {};
+}
+
 inline std::string check_message(std::string_view bytes, const Limits& limits = {}) {
   auto parsed = Message::parse(bytes, limits);
   if (!parsed) {
@@ -142,8 +157,11 @@ inline std::string check_message(std::string_view bytes, const Limits& limits = 
   }
   const Message& m = *parsed;
   if (std::string broke = exercise_accessors(m); !broke.empty()) return broke;
-  if (auto e = validate(m))
+  if (auto e = validate(m)) {
     if (std::string broke = check_error_response(bytes, *e); !broke.empty()) return broke;
+  } else if (m.is_request()) {
+    if (std::string broke = check_response_to(m); !broke.empty()) return broke;
+  }
   for (const HeaderField& f : m.fields()) {
     // Values are unfolded and trimmed (RFC 3261 §7.3.1).
     if (f.value.find_first_of("\r\n") != std::string_view::npos) return "a value holds a line end";
