@@ -7,8 +7,9 @@
 //
 // Limits (STYLE.md §4): at most `max_transactions` live transactions, client and server together.
 // A new request beyond that is answered 503 (Service Unavailable) with Retry-After, statelessly
-// (§21.5.4); retransmissions, ACKs and responses to live transactions still get through, so the
-// transactions already running finish normally. send_request() fails with status 503.
+// (§21.5.4); retransmissions, ACKs, responses to live transactions and a CANCEL of a live INVITE
+// transaction still get through, so the transactions already running finish normally.
+// send_request() fails with status 503.
 #pragma once
 
 #include <chrono>

@@ -435,6 +435,22 @@ TEST_F(Layer, FullTableAnswers503WithRetryAfter) {
   EXPECT_EQ(user.requests.size(), 3u);
 }
 
+TEST_F(Layer, FullTableStillTakesTheCancelOfALiveInvite) {
+  LayerConfig config;
+  config.max_transactions = 1;
+  make(config);
+  Request invite;
+  deliver(invite);
+  deliver(with(invite, "CANCEL"));
+  ASSERT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(user.cancels[0].second, user.requests[0]);
+  Request stray = with(invite, "CANCEL");
+  stray.branch = "z9hG4bKnosuchinvite";
+  deliver(stray);  // nothing to cancel: no exception to the bound
+  EXPECT_EQ(user.cancels.size(), 1u);
+  EXPECT_EQ(wire.last().status(), 503);
+}
+
 TEST_F(Layer, FullTableRefusesClientTransactionsWith503) {
   LayerConfig config;
   config.max_transactions = 1;
