@@ -38,10 +38,12 @@ Frame frame(std::string_view b, const Limits& limits) {
   // The value of a Content-Length field being read: HCOLON and LWS allow it to be folded onto the
   // next lines (§7.3.1, §25.1), so it is complete only when a line that continues nothing comes.
   std::string length_text;
-  std::optional<std::size_t> length_at;
+  constexpr std::size_t kNone = std::string_view::npos;
+  std::size_t length_at = kNone;  // where that field starts (a sentinel, not an optional: GCC 12
+                                  // at -O3 misreads optionals here as uninitialized)
   auto take_length = [&]() -> std::optional<Frame> {
-    std::size_t at = *length_at;
-    length_at.reset();
+    std::size_t at = length_at;
+    length_at = kNone;
     auto n = parse_number(length_text);
     if (!n) return malformed(400, "Content-Length: " + n.error().what, at);
     if (have_length && *n != content_length)
@@ -60,18 +62,20 @@ Frame frame(std::string_view b, const Limits& limits) {
     std::string_view line = b.substr(line_start, lf - line_start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     bool continuation = !line.empty() && chars::is_ws(line[0]);
-    if (length_at && continuation) {
+    if (length_at != kNone && continuation) {
       length_text.append(" ").append(line);
       continue;
     }
-    if (length_at)
+    if (length_at != kNone)
       if (auto bad = take_length()) return *bad;
     if (line.empty() && line_start > 0) {
       header_end = lf + 1;
       break;
     }
     // Content-Length or its compact form "l" (§7.3.3).
-    if (line_start > 0 && !line.empty() && !continuation) {
+    // Only a name starting with c or l can be it: most lines cost one comparison.
+    if (line_start > 0 && !line.empty() && !continuation &&
+        ((line[0] | 0x20) == 'c' || (line[0] | 0x20) == 'l')) {
       std::size_t colon = line.find(':');
       if (colon != std::string_view::npos &&
           header_id(trim(line.substr(0, colon))) == HeaderId::ContentLength) {

@@ -75,34 +75,29 @@ bool valid_ipv6(std::string_view s) {
 // digits and dots only must therefore be an IPv4 address.
 std::optional<ParseError> check_hostname(std::string_view h, std::size_t base) {
   if (h.empty()) return syntax_error("URI has an empty host", base);
+  // One pass: characters, labels, and whether it is digits and dots only (then: IPv4).
+  std::size_t end = h.size() > 1 && h.back() == '.' ? h.size() - 1 : h.size();  // FQDN dot
   bool digits_and_dots = true;
-  for (std::size_t i = 0; i < h.size(); ++i) {
+  std::size_t label = 0;  // start of the current label
+  for (std::size_t i = 0; i <= end; ++i) {
+    if (i == end || h[i] == '.') {
+      if (i == label) return syntax_error("empty label in host '" + std::string(h) + "'", base + i);
+      if (h[label] == '-' || h[i - 1] == '-')
+        return syntax_error("host label may not start or end with '-'", base + label);
+      if (i < end) label = i + 1;
+      continue;
+    }
     if (!is(h[i], chars::kHost))
       return syntax_error(std::string("invalid character '") + h[i] + "' in host", base + i);
-    if (!chars::is_digit(h[i]) && h[i] != '.') digits_and_dots = false;
+    if (!chars::is_digit(h[i])) digits_and_dots = false;
   }
   if (digits_and_dots) {
     if (!valid_ipv4(h)) return syntax_error("invalid IPv4 address '" + std::string(h) + "'", base);
     return std::nullopt;
   }
-  std::string_view labels = h.back() == '.' ? h.substr(0, h.size() - 1) : h;
-  std::size_t start = 0;
-  while (start <= labels.size()) {
-    std::size_t end = labels.find('.', start);
-    if (end == std::string_view::npos) end = labels.size();
-    std::string_view label = labels.substr(start, end - start);
-    if (label.empty())
-      return syntax_error("empty label in host '" + std::string(h) + "'", base + start);
-    if (label.front() == '-' || label.back() == '-')
-      return syntax_error("host label may not start or end with '-'", base + start);
-    if (end == labels.size()) {
-      if (!chars::is_alpha(label.front()))
-        return syntax_error("top label of host '" + std::string(h) + "' must start with a letter",
-                            base + start);
-      break;
-    }
-    start = end + 1;
-  }
+  if (!chars::is_alpha(h[label]))
+    return syntax_error("top label of host '" + std::string(h) + "' must start with a letter",
+                        base + label);
   return std::nullopt;
 }
 
@@ -419,15 +414,17 @@ ParseResult<Uri> parse_uri(std::string_view text) {
       return fail(syntax_error("invalid character in URI scheme", i));
   }
   std::string_view rest = text.substr(colon + 1);
+  if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
+    // Every part of a SIP URI is checked against its own character class, which leaves out
+    // white space, controls, '<', '>' and '"': no separate pass over the text is needed.
+    auto u = parse_sip_body(rest, scheme.size() == 4, colon + 1);
+    if (!u) return fail(std::move(u).error());
+    return Uri(std::move(*u), text);
+  }
   for (std::size_t i = 0; i < rest.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(rest[i]);
     if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
       return fail(syntax_error("invalid character in URI", colon + 1 + i));
-  }
-  if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
-    auto u = parse_sip_body(rest, scheme.size() == 4, colon + 1);
-    if (!u) return fail(std::move(u).error());
-    return Uri(std::move(*u), text);
   }
   if (iequals(scheme, "tel")) {
     auto t = parse_tel_body(rest, colon + 1);
