@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "body_json.hpp"
 #include "commands.hpp"
 #include "header_json.hpp"
 #include "message/any_header.hpp"
@@ -53,6 +54,7 @@ nlohmann::json to_json(const Message& m) {
     headers.push_back(std::move(h));
   }
   j["body"] = m.body();
+  if (auto body = inspect_body(m); !body.json.is_null()) j.update(body.json);
   return j;
 }
 
@@ -93,6 +95,8 @@ int run(const Options& opt) {
       problems.push_back(parsed.error());
     else
       problems = message::lint(*parsed);
+    if (parsed)
+      if (auto body = inspect_body(*parsed); body.problem) problems.push_back(*body.problem);
     for (const message::ParseError& err : problems)
       fmt::print(stderr, "{}:{}:{}: error: {} (a server answers {})\n", name, err.line, err.offset,
                  err.what, err.status);
