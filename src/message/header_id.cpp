@@ -138,6 +138,9 @@ HeaderId header_id(std::string_view name) {
   if (first < 'a' || first > 'z') return HeaderId::Unknown;
   if (name.size() == 1) return kIndex.by_compact[first - 'a'];
   if (name.size() >= Index::kMaxLen) return HeaderId::Unknown;
+  // CR is the one byte that OR 0x20 maps onto '-' (see equals_known); the framer and
+  // error_response hand over names the parser would refuse, so keep them from matching.
+  if (std::memchr(name.data(), '\r', name.size())) return HeaderId::Unknown;
   for (const Name* n : kIndex.buckets[name.size() * 26 + (first - 'a')]) {
     if (!n) break;
     if (equals_known(name, n->name)) return n->id;

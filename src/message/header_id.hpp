@@ -80,7 +80,6 @@ enum class HeaderId : std::uint8_t {
 };
 
 // Looks a name up, full or compact, in any case. One pass over the name; no allocation.
-// `name` is a token (RFC 3261 §25.1), as the parser hands it over; other bytes may be misread.
 HeaderId header_id(std::string_view name);
 // The canonical spelling ("Call-ID", "CSeq", "WWW-Authenticate"); "" for Unknown.
 std::string_view header_name(HeaderId id);

@@ -62,6 +62,18 @@ TEST(Message, TypedAccessIsLazyAndCorrect) {
   EXPECT_FALSE(validate(m));
 }
 
+TEST(HeaderId, FullCompactAndCaseInsensitive) {
+  EXPECT_EQ(header_id("Content-Length"), HeaderId::ContentLength);
+  EXPECT_EQ(header_id("content-LENGTH"), HeaderId::ContentLength);
+  EXPECT_EQ(header_id("l"), HeaderId::ContentLength);
+  EXPECT_EQ(header_id("WWW-Authenticate"), HeaderId::WwwAuthenticate);
+  EXPECT_EQ(header_id("P-Asserted-Identity"), HeaderId::PAssertedIdentity);
+  EXPECT_EQ(header_id("X-Custom"), HeaderId::Unknown);
+  EXPECT_EQ(header_id("Content\rLength"), HeaderId::Unknown) << "CR is no '-'";
+  EXPECT_EQ(header_id("Content_Length"), HeaderId::Unknown);
+  EXPECT_EQ(header_id(""), HeaderId::Unknown);
+}
+
 TEST(Message, ResponseStartLine) {
   Message m = parse_ok("SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n");
   EXPECT_TRUE(m.is_response());
