@@ -135,6 +135,9 @@ class StreamConnection final : public Connection {
           break;
         case StreamInput::Item::Kind::Malformed:
           on_malformed(item->bytes, item->error);
+          // Keep reading (and discarding) while the answer goes out: closing with unread input
+          // would reset the connection and could destroy the answer on its way.
+          input_.clear();
           if (!closed()) read();
           return;
       }

@@ -38,6 +38,9 @@ class StreamInput {
   // are needed. After Malformed the input is dead and yields nothing more.
   std::optional<Item> next();
 
+  // Forgets what is buffered (after Malformed: what is still read is only discarded).
+  void clear() { begin_ = end_ = 0; }
+
   // Bytes of an unfinished message are waiting (the header-read timeout applies). A lone CRLF
   // (a pong, or the start of a ping) is not a message.
   bool partial() const;

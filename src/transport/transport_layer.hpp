@@ -11,6 +11,7 @@
 // See README.md in this folder for the threading model.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,7 +76,7 @@ class TransportLayer final : public Sender {
   std::shared_ptr<Core> core_;
   std::vector<std::shared_ptr<StreamListener>> stream_listeners_;
   std::vector<std::unique_ptr<UdpTransport>> udp_;
-  bool started_ = false;
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace parley::transport

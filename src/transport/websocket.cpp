@@ -1,11 +1,16 @@
 // SIP over WebSocket and secure WebSocket (RFC 7118) with Boost.Beast: the HTTP upgrade with the
 // "sip" subprotocol, then one SIP message per WebSocket message, text or binary.
 #include <boost/asio/ssl.hpp>
+// GCC 12 at -O2 sees boost::optional<std::size_t> in Beast's HTTP parser as maybe uninitialized
+// (a false positive inside Boost's headers).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#pragma GCC diagnostic pop
 #include <optional>
 
 #include "transport/connection.hpp"

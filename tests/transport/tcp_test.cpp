@@ -108,6 +108,42 @@ TEST(Tcp, OversizedMessageIsAnswered513ThenClosed) {
   EXPECT_TRUE(client.data().starts_with("SIP/2.0 513 ")) << client.data();
 }
 
+TEST(Tcp, FarOversizedMessageStillGetsIts513) {
+  // More than the input buffer can ever hold: the rest is read and discarded while the answer
+  // goes out, so that the close does not turn into a reset that destroys the answer.
+  Settings s = listening_on({"tcp:127.0.0.1:0"});
+  s.limits.max_message_size = 3000;
+  s.limits.max_body_size = 1000000;  // the message size, not the body size, is what fails
+  Node node(std::move(s));
+  StreamClient client(node.at(Protocol::Tcp));
+  ASSERT_TRUE(client.connect());
+  ASSERT_TRUE(client.write(
+      request("SIP/2.0/TCP a.invalid;branch=z9hG4bKhuge", "MESSAGE", std::string(200000, 'x'))));
+  EXPECT_TRUE(client.closed_by_peer());
+  EXPECT_TRUE(client.data().starts_with("SIP/2.0 513 ")) << client.data().substr(0, 100);
+}
+
+TEST(Tcp, APeerThatDoesNotReadIsCutOff) {
+  Settings s = listening_on({"tcp:127.0.0.1:0"});
+  s.max_write_queue = 64 * 1024;
+  Node node(std::move(s));
+  StreamClient client(node.at(Protocol::Tcp));
+  ASSERT_TRUE(client.connect());
+  ASSERT_TRUE(client.write(request()));
+  auto in = node.received.next();
+  ASSERT_TRUE(in);
+  // Far more than the socket buffers hold; the client never reads.
+  Errors errors;
+  auto big = make_bytes(
+      request("SIP/2.0/TCP a.invalid;branch=z9hG4bKq", "MESSAGE", std::string(32 * 1024, 'x')));
+  for (int i = 0; i < 2000 && node.layer->stats().write_overflows == 0; ++i)
+    node.layer->send(in->flow, big, errors.handler());
+  auto why = errors.next();
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("write queue full"), std::string::npos) << *why;
+  EXPECT_EQ(node.layer->stats().write_overflows, 1u);
+}
+
 TEST(Tcp, BrokenButFramedRequestIsAnsweredAndTheConnectionStays) {
   Node node(listening_on({"tcp:127.0.0.1:0"}));
   StreamClient client(node.at(Protocol::Tcp));
