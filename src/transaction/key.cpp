@@ -47,7 +47,7 @@ std::uint64_t hash_bytes(std::string_view s, std::uint64_t h) noexcept {
     h = mix(h ^ w);
   }
   std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
+  if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // data() may be null
   return mix(h ^ tail);
 }
 

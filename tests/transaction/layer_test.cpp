@@ -343,7 +343,8 @@ TEST_F(LayerClient, RequestWithoutBranchGetsOneThatShardsHere) {
   Request r = make_request("OPTIONS");
   r.branch = "";
   auto tx = send(r);
-  auto branch = sent_request().via()->front().branch();
+  Message sent = sent_request();
+  auto branch = sent.via()->front().branch();
   ASSERT_TRUE(branch);
   EXPECT_TRUE(branch->starts_with("z9hG4bK"));
   EXPECT_GT(branch->size(), 7u + 16u);
@@ -356,7 +357,8 @@ TEST_F(LayerClient, RequestKeepsItsViasBelowTheTopOne) {
   r.branch = "";
   r.extra_vias = {"SIP/2.0/UDP upstream.example.com;branch=z9hG4bKup"};
   send(r);
-  const auto& vias = *sent_request().via();
+  Message sent = sent_request();
+  const auto& vias = *sent.via();
   ASSERT_EQ(vias.size(), 2u);
   EXPECT_EQ(vias[0].host, "pc33.atlanta.example.com");
   EXPECT_TRUE(vias[0].rfc3261_branch());
