@@ -101,6 +101,8 @@ class StreamConnection final : public Connection {
   }
 
   void read() {
+    // Once close_notify is under way the TLS engine reads for itself.
+    if (tls_shutdown_started_) return;
     std::span<char> room = input_.prepare();
     if (room.empty()) return close_now("input buffer full");
     read_pending_ = true;
@@ -149,6 +151,7 @@ class StreamConnection final : public Connection {
   void tls_shutdown() {
     if constexpr (kTls) {
       shutdown_requested_ = false;
+      tls_shutdown_started_ = true;
       stream_.async_shutdown([self = shared<StreamConnection>()](const boost::system::error_code&) {
         self->close_now("closed");
       });
@@ -159,6 +162,7 @@ class StreamConnection final : public Connection {
   StreamInput input_;
   bool read_pending_ = false;
   bool shutdown_requested_ = false;
+  bool tls_shutdown_started_ = false;
 };
 
 }  // namespace parley::transport

@@ -143,6 +143,29 @@ TEST(Tls, RawClientOverIpv6) {
   EXPECT_TRUE(in->flow.remote.address.is_v6());
 }
 
+TEST(Tls, GarbageIsAnsweredThenClosedPolitely) {
+  Node server(tls_server({"tls:127.0.0.1:0"}));
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(certificates().ca);
+  ctx.set_verify_mode(ssl::verify_peer);
+  // Answerable: a request without Content-Length cannot be framed (§18.3), but can get its 400.
+  StreamClient answered(server.at(Protocol::Tls), &ctx, "localhost");
+  ASSERT_TRUE(answered.connect());
+  std::string bad = request();
+  bad.erase(bad.find("Content-Length"), std::string("Content-Length: 0\r\n").size());
+  ASSERT_TRUE(answered.write(bad));
+  EXPECT_TRUE(answered.closed_by_peer());
+  EXPECT_TRUE(answered.data().starts_with("SIP/2.0 400 ")) << answered.data();
+  // Not answerable: closed at once.
+  StreamClient dropped(server.at(Protocol::Tls), &ctx, "localhost");
+  ASSERT_TRUE(dropped.connect());
+  ASSERT_TRUE(dropped.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_TRUE(dropped.closed_by_peer());
+  EXPECT_EQ(dropped.data(), "");
+  EXPECT_EQ(server.layer->stats().closed_malformed, 2u);
+  EXPECT_EQ(server.received.count(), 0u);
+}
+
 TEST(Tls, PlainTcpOnATlsPortIsAHandshakeFailure) {
   Settings s = tls_server({"tls:127.0.0.1:0"});
   Node server(std::move(s));
