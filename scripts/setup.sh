@@ -12,6 +12,8 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3
+  # the TLS tests make their certificates with the openssl command
+  openssl
   # parsers we compare against in bench/message
   libosip2-dev libsofia-sip-ua-dev
 )
