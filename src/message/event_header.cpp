@@ -44,18 +44,6 @@ ParseResult<std::optional<std::string_view>> take_token(Params& params, std::str
   return std::optional<std::string_view>((*p)->value);
 }
 
-ParseResult<std::optional<std::uint32_t>> take_seconds(Params& params, std::string_view name,
-                                                       std::string_view text) {
-  auto p = take_param(params, name, text);
-  if (!p) return fail(std::move(p).error());
-  if (!*p) return std::optional<std::uint32_t>{};
-  auto n = parse_delta_seconds((*p)->value);
-  if (!n)
-    return fail(syntax_error("parameter '" + std::string(name) + "': " + n.error().what,
-                             offset_in(text, (*p)->value)));
-  return std::optional<std::uint32_t>(*n);
-}
-
 // A URI with headers written without <> (RFC 3261 §20.10: "the name-addr form MUST be used if the
 // addr-spec contains a comma, semicolon, or question mark").
 std::optional<ParseError> check_brackets(const NameAddr& na) {

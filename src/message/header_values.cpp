@@ -131,4 +131,16 @@ void append_param(std::string& out, std::string_view name, std::string_view valu
   if (quoted) out.push_back('"');
 }
 
+ParseResult<std::optional<std::uint32_t>> take_seconds(Params& params, std::string_view name,
+                                                       std::string_view text) {
+  auto p = take_param(params, name, text);
+  if (!p) return fail(std::move(p).error());
+  if (!*p) return std::optional<std::uint32_t>{};
+  auto n = parse_delta_seconds((*p)->value);
+  if (!n)
+    return fail(syntax_error("parameter '" + std::string(name) + "': " + n.error().what,
+                             offset_in(text, (*p)->value)));
+  return std::optional<std::uint32_t>(*n);
+}
+
 }  // namespace parley::message

@@ -91,6 +91,9 @@ ParseResult<std::string_view> parse_callid(std::string_view text, std::string_vi
 // the params were parsed from, for the error offset.
 ParseResult<std::optional<Param>> take_param(Params& params, std::string_view name,
                                              std::string_view text, bool need_value = true);
+// take_param for a delta-seconds value (expires, retry-after, ...): nullopt when absent.
+ParseResult<std::optional<std::uint32_t>> take_seconds(Params& params, std::string_view name,
+                                                       std::string_view text);
 // ";name=value" as a parameter would be written: quoted when `quoted`.
 void append_param(std::string& out, std::string_view name, std::string_view value,
                   bool quoted = false);

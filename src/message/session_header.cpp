@@ -25,18 +25,6 @@ ParseResult<std::uint32_t> leading_seconds(Scanner& s) {
   return n;
 }
 
-ParseResult<std::optional<std::uint32_t>> take_seconds(Params& params, std::string_view name,
-                                                       std::string_view text) {
-  auto p = take_param(params, name, text);
-  if (!p) return fail(std::move(p).error());
-  if (!*p) return std::optional<std::uint32_t>{};
-  auto n = parse_delta_seconds((*p)->value);
-  if (!n)
-    return fail(syntax_error("parameter '" + std::string(name) + "': " + n.error().what,
-                             offset_in(text, (*p)->value)));
-  return std::optional<std::uint32_t>(*n);
-}
-
 // 1*DIGIT within [min, max].
 ParseResult<std::uint32_t> ranged(std::string_view digits, std::uint32_t min, std::uint32_t max,
                                   std::string_view what) {
