@@ -28,9 +28,12 @@ MessageBuilder MessageBuilder::response(int status, std::string_view reason) {
 void MessageBuilder::append_value(std::string_view value) {
   // Control characters but HTAB: CR and LF would inject header fields, and parse() refuses the
   // others (RFC 3261 §25.1), so the message would not read back.
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
-    out_.push_back(((u < 0x20 && c != '\t') || u == 0x7f) ? ' ' : c);
+  // Values are almost always clean: append them in one piece and blank the odd byte in place.
+  std::size_t start = out_.size();
+  out_.append(value);
+  for (std::size_t i = start; i < out_.size(); ++i) {
+    auto u = static_cast<unsigned char>(out_[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) out_[i] = ' ';
   }
 }
 
