@@ -46,7 +46,8 @@ cmake --build --preset release -j "$JOBS" --target parley $benches
 
 phase "fuzz (${FUZZ_SECONDS}s per target)"
 cmake --preset fuzz > /dev/null
-cmake --build --preset fuzz -j "$JOBS"
+fuzzers=$(cmake --build --preset fuzz --target help | grep -oE '^fuzz_[a-z_]+' | sort -u)
+cmake --build --preset fuzz -j "$JOBS" --target $fuzzers
 for target in build/fuzz/fuzz/fuzz_*; do
   [ -x "$target" ] || continue
   name=$(basename "$target")

@@ -8,7 +8,9 @@
 // GCC 12 at -O2 sees boost::optional<std::size_t> in Beast's HTTP parser as maybe uninitialized
 // (a false positive inside Boost's headers).
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning and rejects the name
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
