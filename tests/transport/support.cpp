@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "message/builder.hpp"
 
@@ -159,6 +160,15 @@ const Certificates& certificates() {
 }
 
 // ---- running the test's own I/O
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
 
 bool run_until(asio::io_context& io, const bool& done, std::chrono::milliseconds timeout) {
   io.restart();

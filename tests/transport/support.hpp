@@ -93,6 +93,10 @@ struct Certificates {
 };
 const Certificates& certificates();
 
+// Polls `condition` until it holds or `timeout` passes; true when it held. For state another
+// thread updates after the client has already seen the effect (a counter bumped after a close).
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = kWait);
+
 // Runs `io` until `done` or until `timeout`; true when done.
 bool run_until(asio::io_context& io, const bool& done, std::chrono::milliseconds timeout = kWait);
 
