@@ -16,6 +16,9 @@ packages=(
   openssl
   # parsers we compare against in bench/message
   libosip2-dev libsofia-sip-ua-dev
+  # real peers the interop tests and benchmarks start on loopback: SIPp, sipsak, Kamailio,
+  # Redis, a DNS server for RFC 3263 lookups, and ss/ps to watch them
+  sip-tester sipsak kamailio redis-server dnsmasq-base iproute2 procps
 )
 
 missing=()

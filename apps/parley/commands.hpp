@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <vector>
 
 namespace parley::app {
 
@@ -13,5 +14,9 @@ struct Command {
 };
 
 Command add_parse_command(CLI::App& app);
+// The user agent commands (options, register, call, answer, ...): ua_commands.cpp.
+void add_ua_commands(CLI::App& app, std::vector<Command>& commands);
+// The server and its store (serve, user, location): server_commands.cpp.
+void add_server_commands(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace parley::app

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   std::vector<parley::app::Command> commands = {
       parley::app::add_parse_command(app),
   };
+  parley::app::add_ua_commands(app, commands);
+  parley::app::add_server_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

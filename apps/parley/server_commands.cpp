@@ -1,0 +1,9 @@
+// The server commands, each in its own <name>_command.cpp, registered here in the order
+// `parley --help` lists them.
+#include "commands.hpp"
+
+namespace parley::app {
+
+void add_server_commands(CLI::App& /*app*/, std::vector<Command>& /*commands*/) {}
+
+}  // namespace parley::app
