@@ -16,7 +16,9 @@ struct Command {
 Command add_parse_command(CLI::App& app);
 // The user agent commands (options, register, call, answer, ...): ua_commands.cpp.
 void add_ua_commands(CLI::App& app, std::vector<Command>& commands);
-// The server and its store (serve, user, location): server_commands.cpp.
+// The server (serve): server_commands.cpp.
 void add_server_commands(CLI::App& app, std::vector<Command>& commands);
+// The commands on the server's store (user, location): store_commands.cpp.
+void add_store_commands(CLI::App& app, std::vector<Command>& commands);
 
 }  // namespace parley::app

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   };
   parley::app::add_ua_commands(app, commands);
   parley::app::add_server_commands(app, commands);
+  parley::app::add_store_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
