@@ -1,5 +1,5 @@
-// The commands on the server's store (user, location), each in its own <name>_command.cpp, registered here in the order
-// `parley --help` lists them.
+// The commands on the server's store (user, location), each in its own <name>_command.cpp,
+// registered here in the order `parley --help` lists them.
 #include "commands.hpp"
 
 namespace parley::app {
