@@ -1,0 +1,15 @@
+// open_store: a store from the one line of configuration that names it.
+#include <string>
+
+#include "location/memory_store.hpp"
+#include "location/store.hpp"
+
+namespace parley::location {
+
+Result<std::unique_ptr<Store>, std::string> open_store(std::string_view spec) {
+  if (spec == "memory") return std::unique_ptr<Store>(make_memory_store());
+  return fail("unknown store '" + std::string(spec) +
+              "': expected memory, sqlite:PATH or redis://HOST:PORT[/DB]");
+}
+
+}  // namespace parley::location
