@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "location/memory_store.hpp"
+#include "location/sqlite_store.hpp"
 #include "location/store.hpp"
 #include "redis_server.hpp"
 #include "sync_call.hpp"
+#include "temp_dir.hpp"
 
 namespace parley::location::test {
 namespace {
@@ -26,6 +28,12 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     const std::string& kind = GetParam();
     if (kind == "memory") {
       store_ = make_memory_store({.sweep_interval = std::chrono::milliseconds(50)});
+    } else if (kind == "sqlite") {
+      dir_ = make_temp_dir();
+      auto s = make_sqlite_store((dir_ / "parley.db").string(),
+                                 {.sweep_interval = std::chrono::milliseconds(50)});
+      ASSERT_TRUE(s) << s.error();
+      store_ = std::move(*s);
     } else {
       FAIL() << "unknown store kind " << kind;
     }
@@ -274,7 +282,7 @@ TEST_P(StoreContract, AfterCloseCallsAnswerUnavailable) {
   EXPECT_EQ(r->error().kind, StoreError::Kind::Unavailable);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("memory"),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("memory", "sqlite"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
