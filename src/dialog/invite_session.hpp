@@ -38,20 +38,20 @@ struct SessionServices {
   transaction::Timers timers{};
   // The flow a request to this URI takes (RFC 3263 reduced to what the UA supports); nullopt
   // when it cannot be reached.
-  std::function<std::optional<transport::Flow>(std::string_view uri)> flow_to;
+  std::function<std::optional<transport::Flow>(std::string_view uri)> flow_to{};
   // The Via value for a request along `flow`, without branch ("SIP/2.0/UDP 127.0.0.1:5070").
-  std::function<std::string(const transport::Flow& flow)> via;
+  std::function<std::string(const transport::Flow& flow)> via{};
   // The Contact value ("<sip:parley@127.0.0.1:5070>").
-  std::function<std::string(const transport::Flow& flow)> contact;
+  std::function<std::string(const transport::Flow& flow)> contact{};
   // Answers a 401 or 407 (§22.2): the header field (name, value) to add to the request re-sent;
   // nullopt to give up.
   std::function<std::optional<std::pair<std::string, std::string>>(
       const message::Message& request, const message::Message& challenge)>
-      authorize;
+      authorize{};
   std::string user_agent = "parley";
   std::string allow = "INVITE, ACK, CANCEL, BYE, OPTIONS";
-  std::string supported;  // no extensions: an empty Supported is not sent
-  LocalMedia media;
+  std::string supported{};  // no extensions: an empty Supported is not sent
+  LocalMedia media{};
 };
 
 class InviteSession : public std::enable_shared_from_this<InviteSession> {
