@@ -2,6 +2,7 @@
 #include <string>
 
 #include "location/memory_store.hpp"
+#include "location/redis_store.hpp"
 #include "location/sqlite_store.hpp"
 #include "location/store.hpp"
 
@@ -14,6 +15,7 @@ Result<std::unique_ptr<Store>, std::string> open_store(std::string_view spec) {
     if (path.empty()) return fail(std::string("sqlite: needs a file: sqlite:PATH"));
     return make_sqlite_store(std::string(path));
   }
+  if (spec.starts_with("redis://")) return make_redis_store(spec);
   return fail("unknown store '" + std::string(spec) +
               "': expected memory, sqlite:PATH or redis://HOST:PORT[/DB]");
 }

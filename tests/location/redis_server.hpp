@@ -94,7 +94,17 @@ class RedisServer {
 
   // SIGKILL: the server is gone at once, as in a crash.
   void kill() { end(SIGKILL); }
-  void stop() { end(SIGTERM); }
+  void stop() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+    end(SIGTERM);
+  }
+  // SIGSTOP / SIGCONT: a server that hangs, its connections open.
+  void pause() {
+    if (pid_ > 0) ::kill(pid_, SIGSTOP);
+  }
+  void resume() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+  }
 
  private:
   void end(int signal) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "location/memory_store.hpp"
+#include "location/redis_store.hpp"
 #include "location/sqlite_store.hpp"
 #include "location/store.hpp"
 #include "redis_server.hpp"
@@ -34,6 +35,12 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
                                  {.sweep_interval = std::chrono::milliseconds(50)});
       ASSERT_TRUE(s) << s.error();
       store_ = std::move(*s);
+    } else if (kind == "redis") {
+      redis_ = std::make_unique<RedisServer>();
+      ASSERT_TRUE(redis_->start()) << "redis-server did not start on port " << redis_->port();
+      auto s = make_redis_store(redis_->spec());
+      ASSERT_TRUE(s) << s.error();
+      store_ = std::move(*s);
     } else {
       FAIL() << "unknown store kind " << kind;
     }
@@ -42,6 +49,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   void TearDown() override {
     if (store_) store_->close();
     store_.reset();
+    redis_.reset();
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
@@ -66,6 +74,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
 
   std::unique_ptr<Store> store_;
   fs::path dir_;
+  std::unique_ptr<RedisServer> redis_;
 };
 
 TEST_P(StoreContract, ModifyStoresWhatDecideReturnsAndLookupFindsIt) {
@@ -282,7 +291,7 @@ TEST_P(StoreContract, AfterCloseCallsAnswerUnavailable) {
   EXPECT_EQ(r->error().kind, StoreError::Kind::Unavailable);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("memory", "sqlite", "redis"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
