@@ -9,6 +9,9 @@
 //   build/h-tx-rel/bench/bench_transaction
 //   build/h-tx-rel/bench/bench_transaction --benchmark_filter=Reliable --benchmark_repetitions=5
 //
+// The *_RespondStatus variants answer with ServerTransaction::respond_status (the transaction
+// layer's response.hpp) instead of message::response_to.
+//
 // BM_NonInviteServer_Reliable_BulkResponse is a what-if for the message layer: the same 200 bytes
 // appended in bulk instead of by response_to(), to show what a faster response_to would give.
 #include <benchmark/benchmark.h>
@@ -94,14 +97,25 @@ std::string bulk_response_200(const Message& request) {
   return out;
 }
 
+// How the TU makes its 200: message::response_to, the what-if bulk append, or the transaction
+// layer's ServerTransaction::respond_status (response.hpp: the request's bytes copied as received).
+enum class Answer { ResponseTo, Bulk, RespondStatus };
+
 // A TU that answers every request 200 at once (the registrar or OPTIONS responder shape).
 struct AnsweringUser final : transaction::TransactionUser {
-  explicit AnsweringUser(bool bulk = false) : bulk(bulk) {}
+  explicit AnsweringUser(Answer how) : how(how) {}
   void on_request(const std::shared_ptr<ServerTransaction>& tx) override {
-    if (bulk)
-      tx->respond(200, bulk_response_200(tx->request()));
-    else
-      tx->respond(200, message::response_to(tx->request(), 200, {}, "bench").finish());
+    switch (how) {
+      case Answer::Bulk:
+        tx->respond(200, bulk_response_200(tx->request()));
+        break;
+      case Answer::ResponseTo:
+        tx->respond(200, message::response_to(tx->request(), 200, {}, "bench").finish());
+        break;
+      case Answer::RespondStatus:
+        tx->respond_status(200, "bench");
+        break;
+    }
     ++answered;
   }
   void on_cancel(const std::shared_ptr<ServerTransaction>&,
@@ -109,15 +123,16 @@ struct AnsweringUser final : transaction::TransactionUser {
   void on_ack(const transport::Incoming&) override {}
   void on_stray_response(const transport::Incoming&) override {}
   void on_failure(ServerTransaction&, transaction::Failure) override {}
-  bool bulk = false;
+  Answer how;
   std::size_t answered = 0;
 };
 
-void run(benchmark::State& state, transport::Protocol protocol, bool bulk = false) {
+void run(benchmark::State& state, transport::Protocol protocol, Answer how = Answer::ResponseTo) {
+  const bool bulk = how == Answer::Bulk;
   const auto requests = options_requests();
   VirtualClock clock;
   NullSender wire;
-  AnsweringUser user(bulk);
+  AnsweringUser user(how);
   transaction::LayerConfig config;
   config.max_transactions = 2 * kDistinct;
   transaction::TransactionLayer layer(clock, wire, user, config);
@@ -153,7 +168,16 @@ void BM_NonInviteServer_Unreliable(benchmark::State& state) {
 
 // What-if: the reliable case with the 200 appended in bulk instead of through response_to().
 void BM_NonInviteServer_Reliable_BulkResponse(benchmark::State& state) {
-  run(state, transport::Protocol::Tcp, true);
+  run(state, transport::Protocol::Tcp, Answer::Bulk);
+}
+
+// The TU answers with ServerTransaction::respond_status(200, tag): what an OPTIONS responder or
+// any TU sending a plain response does.
+void BM_NonInviteServer_Reliable_RespondStatus(benchmark::State& state) {
+  run(state, transport::Protocol::Tcp, Answer::RespondStatus);
+}
+void BM_NonInviteServer_Unreliable_RespondStatus(benchmark::State& state) {
+  run(state, transport::Protocol::Udp, Answer::RespondStatus);
 }
 
 // For scale: the parse alone, and the parse plus the 200 the TU builds, without the layer.
@@ -184,6 +208,8 @@ void BM_ParseAndResponseOnly(benchmark::State& state) {
 BENCHMARK(BM_NonInviteServer_Reliable);
 BENCHMARK(BM_NonInviteServer_Unreliable);
 BENCHMARK(BM_NonInviteServer_Reliable_BulkResponse);
+BENCHMARK(BM_NonInviteServer_Reliable_RespondStatus);
+BENCHMARK(BM_NonInviteServer_Unreliable_RespondStatus);
 BENCHMARK(BM_ParseOnly);
 BENCHMARK(BM_ParseAndResponseOnly);
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "transaction/response.hpp"
 #include "transaction/user.hpp"
 #include "transport/response_flow.hpp"
 
@@ -112,6 +113,11 @@ void ServerTransaction::respond(int status, transport::Bytes bytes) {
     if (parsed) final_to_tag_ = to_tag_of(*parsed);
   }
   on_response(status, bytes);
+}
+
+void ServerTransaction::respond_status(int status, std::string_view to_tag,
+                                       std::string_view reason) {
+  respond(status, response_bytes(request(), status, to_tag, reason));
 }
 
 void ServerTransaction::report_failure(Failure why) {

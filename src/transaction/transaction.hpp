@@ -150,6 +150,9 @@ class ServerTransaction : public Transaction {
   void respond(const message::Message& response);
   void respond(int status, std::string bytes);
   void respond(int status, transport::Bytes bytes);
+  // The plain response of §8.2.6.2 — status line, Via, From, To (with `to_tag` added above
+  // 100), Call-ID, CSeq, no body — made from the request's bytes (response.hpp).
+  void respond_status(int status, std::string_view to_tag = {}, std::string_view reason = {});
 
   // A request that matched this transaction (§17.2.3): a retransmission, or for an INVITE
   // transaction the ACK.

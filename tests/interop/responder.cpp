@@ -197,12 +197,9 @@ class ServerCore final : public transaction::TransactionUser {
     const Message& req = tx->request();
     switch (req.method()) {
       case Method::Options:
+        // The plain 200 of §8.2.6.2, as Kamailio's sl_send_reply("200", "OK") sends it.
         ++counters_.options;
-        tx->respond(200,
-                    std::move(message::response_to(req, 200, {}, "resp")
-                                  .header(HeaderId::Contact, contact_)
-                                  .header(HeaderId::Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS"))
-                        .finish());
+        tx->respond_status(200, "resp");
         return;
       case Method::Invite: {
         ++counters_.invites;
