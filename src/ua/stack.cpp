@@ -42,7 +42,12 @@ Stack::Stack(StackOptions options) {
   receiver_->set_next(&ua_->receiver());
 }
 
-Stack::~Stack() { stop(); }
+Stack::~Stack() {
+  stop();
+  ua_.reset();
+  transport_.reset();
+  timers_.reset();
+}
 
 void Stack::post(std::function<void()> fn) { boost::asio::post(*io_, std::move(fn)); }
 
@@ -61,9 +66,8 @@ void Stack::stop() {
   receiver_->set_next(nullptr);
   transport_->stop();
   loops_->stop();
-  ua_.reset();
-  transport_.reset();
-  timers_.reset();
+  // The UA, its sessions and their timers stay until the Stack goes: an application may still
+  // hold a Call, whose timers belong to timers_.
 }
 
 }  // namespace parley::ua

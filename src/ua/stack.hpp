@@ -35,8 +35,8 @@ namespace parley::ua {
 
 struct StackOptions {
   std::string listen = "udp:127.0.0.1:0";  // a transport listen spec; port 0: any free port
-  UserAgentConfig ua;                      // local and protocol are filled in from `listen`
-  WireObserver observer;                   // every message in and out, on the loop's thread
+  UserAgentConfig ua{};                    // local and protocol are filled in from `listen`
+  WireObserver observer{};                 // every message in and out, on the loop's thread
 };
 
 class Stack {

@@ -39,25 +39,25 @@ using Call = dialog::InviteSession;
 
 struct UserAgentConfig {
   std::string user = "parley";  // the user part of From (for our calls) and Contact
-  std::string display_name;
+  std::string display_name{};
   // The host of our address of record (From); empty: the local address.
-  std::string domain;
+  std::string domain{};
   transport::Protocol protocol = transport::Protocol::Udp;
-  transport::Endpoint local;  // the address Via and Contact name: where we listen
+  transport::Endpoint local{};  // the address Via and Contact name: where we listen
   std::string user_agent = "parley";
   transaction::Timers timers{};
-  dialog::LocalMedia media;
+  dialog::LocalMedia media{};
 };
 
 // A request outside any dialog (OPTIONS, REGISTER, ...).
 struct OutgoingRequest {
   std::string method = "OPTIONS";
-  std::string uri;      // Request-URI
-  std::string to;       // name-addr; default <uri>
-  std::string from;     // name-addr without tag; default the UA's address of record
-  std::string call_id;  // default: a new one
+  std::string uri{};      // Request-URI
+  std::string to{};       // name-addr; default <uri>
+  std::string from{};     // name-addr without tag; default the UA's address of record
+  std::string call_id{};  // default: a new one
   std::uint32_t cseq = 1;
-  std::vector<std::pair<std::string, std::string>> headers;  // added as they are
+  std::vector<std::pair<std::string, std::string>> headers{};  // added as they are
 };
 
 class UserAgent final : public transaction::TransactionUser {
@@ -72,6 +72,8 @@ class UserAgent final : public transaction::TransactionUser {
   transport::Receiver& receiver() { return layer_; }
   transaction::TransactionLayer& layer() { return layer_; }
   const UserAgentConfig& config() const { return config_; }
+  // The clock of the UA's thread, for timers of the application.
+  TimerService& clock() { return clock_; }
   // Credentials for 401/407 challenges, per realm (auth/client.hpp).
   auth::DigestClient& credentials() { return digest_; }
 
