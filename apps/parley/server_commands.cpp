@@ -4,6 +4,11 @@
 
 namespace parley::app {
 
-void add_server_commands(CLI::App& /*app*/, std::vector<Command>& /*commands*/) {}
+// serve_command.cpp
+void add_serve_command(CLI::App& app, std::vector<Command>& commands);
+
+void add_server_commands(CLI::App& app, std::vector<Command>& commands) {
+  add_serve_command(app, commands);
+}
 
 }  // namespace parley::app
