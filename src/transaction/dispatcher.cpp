@@ -1,5 +1,6 @@
 #include "transaction/dispatcher.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 #include <string>
@@ -33,7 +34,10 @@ std::size_t Dispatcher::shard_for(const message::Message& m) const {
 void Dispatcher::receive(transport::Incoming&& in) {
   if (shards_.empty()) return;
   const Shard& shard = shards_[shard_for(in.message)];
-  boost::asio::post(shard.executor, [layer = shard.layer, in = std::move(in)]() mutable {
+  // Already on the shard's thread (one loop, or the datagram landed on its owner's socket): run
+  // the layer now rather than queue a handler; the transport calls its Receiver from a completion
+  // handler, never from inside send(), so this does not nest inside the layer.
+  boost::asio::dispatch(shard.executor, [layer = shard.layer, in = std::move(in)]() mutable {
     layer->receive(std::move(in));
   });
 }

@@ -3,7 +3,8 @@
 // transports to the shard owning its transaction. The shard is a hash of the top Via branch (so a
 // request, its retransmissions, its ACK and CANCEL and the responses to it meet on one thread), or
 // of the Call-ID for RFC 2543 peers without a branch. The hand-off is a post to the shard's
-// executor; nothing on the hot path takes a lock.
+// executor (or a direct call when the message arrived on the shard's own thread); nothing on the
+// hot path takes a lock.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -45,7 +46,8 @@ class Dispatcher final : public transport::Receiver {
   void add(Shard shard);
 
   // Called on any transport thread; reads the top Via (parsing it, once, on this thread) and posts
-  // the message to its shard. Without shards, the message is dropped.
+  // the message to its shard (asio::dispatch: run at once when already on the shard's thread).
+  // Without shards, the message is dropped.
   void receive(transport::Incoming&& in) override;
 
   std::size_t shard_for(const message::Message& m) const;

@@ -150,6 +150,8 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
     if (socket_.bind(at, ec)) cannot(spec, "bind", ec);
     auto bound = socket_.local_endpoint(ec);
     local_ = Endpoint{bound.address(), bound.port()};
+    // send_to tries a synchronous send first: it must fail with would_block, never block.
+    socket_.non_blocking(true, ec);
   }
   const Endpoint& local() const { return local_; }
   asio::io_context& io() { return io_; }
@@ -168,7 +170,15 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   void send_to(const Endpoint& to, Bytes bytes, Sender::ErrorHandler on_error) {
     if (!socket_.is_open()) return report(std::move(on_error), "UDP socket closed");
     const std::string& data = *bytes;
-    socket_.async_send_to(asio::buffer(data), udp::endpoint(to.address, to.port),
+    const udp::endpoint destination(to.address, to.port);
+    // The common case: the datagram leaves now, with no completion handler to queue and run.
+    error_code ec;
+    socket_.send_to(asio::buffer(data), destination, 0, ec);
+    if (!ec) return;
+    if (ec != asio::error::would_block && ec != asio::error::try_again &&
+        ec != asio::error::interrupted)
+      return report(std::move(on_error), "UDP to " + to.to_string() + ": " + ec.message());
+    socket_.async_send_to(asio::buffer(data), destination,
                           [self = shared_from_this(), bytes = std::move(bytes),
                            h = std::move(on_error), to](const error_code& ec, std::size_t) mutable {
                             if (ec)
