@@ -7,7 +7,8 @@ scripts/setup.sh
 cmake --preset release > /dev/null
 cmake --build --preset release --target parley -j "$(nproc)"
 if [ $# -eq 0 ]; then
-  # Until `parley serve` lands, the main job is the message linter on the example messages.
-  set -- parse examples/messages/*.sip
+  # The main job: the server with its embedded defaults (UDP and TCP on 5060, sqlite:parley.db,
+  # authentication on); it prints what it listens on and how to add a user.
+  set -- serve
 fi
 exec build/release/apps/parley/parley "$@"
