@@ -43,6 +43,10 @@ struct Settings {
   // One UDP socket per event loop with SO_REUSEPORT, so that the kernel spreads datagrams over the
   // threads; false: one socket on the first event loop.
   bool udp_socket_per_thread = true;  // transport.udp_socket_per_thread
+  // transport.ws_allowed_origins: the web origins ("https://phone.example.com") whose pages may
+  // open a WS/WSS connection (RFC 6455 §10.2, RFC 7118 §8). An upgrade with an Origin not listed
+  // gets 403; one without Origin (not a browser) is let in. Empty: every origin; "*": the same.
+  std::vector<std::string> ws_allowed_origins;
   TlsSettings tls;
 };
 

@@ -130,6 +130,12 @@ class WsConnection final : public Connection {
     if (!sip)
       return refuse(http::status::bad_request,
                     "the 'sip' WebSocket subprotocol is required (RFC 7118)");
+    // RFC 6455 §10.2: a browser says which page opens the connection; refuse pages not allowed.
+    if (auto origin = req.find(http::field::origin); origin != req.end()) {
+      std::string_view value(origin->value().data(), origin->value().size());
+      if (!origin_allowed(value, core().settings.ws_allowed_origins))
+        return refuse(http::status::forbidden, "Origin not allowed: " + std::string(value));
+    }
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::sec_websocket_protocol, "sip");
       res.set(http::field::server, "parley");

@@ -52,4 +52,11 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {
+  if (allowed.empty()) return true;
+  for (const auto& a : allowed)
+    if (a == "*" || message::iequals(a, origin)) return true;
+  return false;
+}
+
 }  // namespace parley::transport

@@ -19,6 +19,7 @@
 #include "message/message.hpp"
 #include "support.hpp"
 #include "transport/response_flow.hpp"
+#include "transport/websocket_rules.hpp"
 
 namespace parley::transport::test {
 namespace {
@@ -41,8 +42,8 @@ class WsClient {
       ws_.emplace(io_);
   }
 
-  // Connect, TLS, upgrade; offering "sip" when told to.
-  error_code open(bool offer_sip = true) {
+  // Connect, TLS, upgrade; offering "sip" when told to, with an Origin header when given one.
+  error_code open(bool offer_sip = true, std::string origin = {}) {
     error_code ec;
     bool done = false;
     beast::get_lowest_layer(*ws_).async_connect(tcp::endpoint(server_.address, server_.port),
@@ -57,11 +58,11 @@ class WsClient {
       if (!run_until(io_, done)) return asio::error::timed_out;
       if (ec) return ec;
     }
-    if (offer_sip) {
-      ws_->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-        req.set(http::field::sec_websocket_protocol, "sip");
-      }));
-    }
+    ws_->set_option(
+        websocket::stream_base::decorator([offer_sip, origin](websocket::request_type& req) {
+          if (offer_sip) req.set(http::field::sec_websocket_protocol, "sip");
+          if (!origin.empty()) req.set(http::field::origin, origin);
+        }));
     done = false;
     ws_->async_handshake(response, server_.to_string(), "/",
                          [&](error_code e) { ec = e, done = true; });
@@ -137,6 +138,39 @@ TEST(WebSocket, ClientWithoutTheSubprotocolIsRefused) {
   EXPECT_TRUE(ec);
   EXPECT_EQ(client.response.result(), http::status::bad_request);
   EXPECT_EQ(node.layer->stats().connections_refused, 1u);
+}
+
+// RFC 6455 §10.2: a browser names the page's origin; with an allow-list, a page from elsewhere
+// gets 403. A client that sends no Origin (not a browser) is not refused for it.
+TEST(WebSocket, OriginOutsideTheAllowListIsRefused) {
+  Settings settings = listening_on({"ws:127.0.0.1:0"});
+  settings.ws_allowed_origins = {"https://phone.example.com", "http://127.0.0.1:8080"};
+  Node node(settings);
+  answer_everything(node);
+
+  WsPlain stranger(node.at(Protocol::Ws));
+  EXPECT_TRUE(stranger.open(true, "https://evil.example.net"));
+  EXPECT_EQ(stranger.response.result(), http::status::forbidden);
+  EXPECT_EQ(node.layer->stats().connections_refused, 1u);
+
+  WsPlain listed(node.at(Protocol::Ws));
+  ASSERT_EQ(listed.open(true, "HTTPS://Phone.Example.com"), error_code());
+  ASSERT_TRUE(listed.send(request(kBrowserVia, "OPTIONS")));
+  auto reply = listed.receive();
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(reply->starts_with("SIP/2.0 200 OK\r\n")) << *reply;
+
+  WsPlain no_origin(node.at(Protocol::Ws));
+  EXPECT_EQ(no_origin.open(true), error_code());
+  EXPECT_EQ(node.layer->stats().connections_refused, 1u);
+}
+
+TEST(WebSocketRules, OriginAllowed) {
+  EXPECT_TRUE(origin_allowed("https://a.example", {}));
+  EXPECT_TRUE(origin_allowed("https://a.example", {"https://b.example", "https://A.example"}));
+  EXPECT_FALSE(origin_allowed("https://a.example.evil", {"https://a.example"}));
+  EXPECT_FALSE(origin_allowed("null", {"https://a.example"}));
+  EXPECT_TRUE(origin_allowed("http://x", {"*"}));
 }
 
 TEST(WebSocket, BinaryFramesAndCrlfKeepAlive) {
