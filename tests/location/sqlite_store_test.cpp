@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "sync_call.hpp"
 #include "temp_dir.hpp"
@@ -124,6 +126,35 @@ TEST_F(SqliteStore, AcknowledgedBindingSurvivesSigkill) {
   auto store = open();
   ASSERT_TRUE(store);
   EXPECT_EQ(lookup(*store, b.aor), Bindings{b});
+}
+
+// Reads hide expired bindings at once; the writer also deletes their rows, so the file does not
+// grow with registrations that ended.
+TEST_F(SqliteStore, ExpiredRowsAreDeletedFromTheFile) {
+  auto s = make_sqlite_store(path_, {.sweep_interval = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(s) << s.error();
+  auto store = std::move(*s);
+  auto b = binding("sip:a@example.com", "sip:a@192.0.2.1", 0s);
+  b.expires = Clock::now() + 200ms;
+  ASSERT_TRUE(put(*store, b.aor, {b}));
+  auto rows = [&] {
+    sqlite3* db = nullptr;
+    int n = -1;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(db, "SELECT count(*) FROM bindings", -1, &q, nullptr) == SQLITE_OK &&
+          sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int(q, 0);
+      sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return n;
+  };
+  EXPECT_EQ(rows(), 1);
+  auto deadline = Clock::now() + 5s;
+  while (rows() != 0 && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(rows(), 0);
+  store->close();
 }
 
 TEST_F(SqliteStore, AFileThatCannotBeOpenedIsAnErrorNamingIt) {
