@@ -28,6 +28,19 @@ check "parley call: INVITE, 180, 200, ACK, BYE, 200" bash -c \
   "grep -oE '^(-->|<--) [A-Z0-9]+' '$WORK/ok.out' | tr '\n' ' ' | grep -qx -- '--> INVITE <-- 180 <-- 200 --> ACK --> BYE <-- 200 '"
 check "sipp uas saw one successful call" wait "$SIPP"
 
+# 1b. No --duration: the call lasts until SIGTERM, which hangs up with a BYE and exits 0.
+P=$(free_port udp)
+sipp_uas uas2 "$P" -sn uas
+SIPP=$LAST_PID
+wait_udp "$P"
+start sigterm "$PARLEY" call "sip:service@127.0.0.1:$P"
+CALLER=$LAST_PID
+for _ in $(seq 100); do grep -q -- "--> ACK" "$WORK/sigterm.log" && break; sleep 0.1; done
+check "SIGTERM during the call: BYE, 200, exit 0" stop "$CALLER"
+check "... the BYE went out and was answered" bash -c \
+  "grep -oE '^(-->|<--) [A-Z0-9]+' '$WORK/sigterm.log' | tr '\n' ' ' | grep -q -- '--> ACK --> BYE <-- 200 '"
+check "sipp uas saw the BYE" wait "$SIPP"
+
 # 2. Busy: 486, exit 1 with the status line.
 P=$(free_port udp)
 sipp_uas busy "$P" -sf "$SCEN/ua_busy.xml"
