@@ -176,9 +176,13 @@ class MemoryStore final : public Store {
   }
 
   void sweep(TimePoint now) {
+    std::size_t held = 0;
     for (auto& shard : shards_) {
       std::lock_guard lock(shard.mutex);
-      if (shard.next_expiry > now) continue;
+      if (shard.next_expiry > now) {
+        if (options_.on_sweep) held += count(shard);
+        continue;
+      }
       TimePoint next = TimePoint::max();
       for (auto it = shard.aors.begin(); it != shard.aors.end();) {
         auto& bindings = it->second;
@@ -190,10 +194,18 @@ class MemoryStore final : public Store {
         }
         if (bindings.size() != before) bindings.shrink_to_fit();
         for (const auto& b : bindings) next = std::min(next, b.expires);
+        held += bindings.size();
         ++it;
       }
       shard.next_expiry = next;
     }
+    if (options_.on_sweep) options_.on_sweep(held);
+  }
+
+  static std::size_t count(const Shard& shard) {
+    std::size_t n = 0;
+    for (const auto& [key, bindings] : shard.aors) n += bindings.size();
+    return n;
   }
 
   MemoryStoreOptions options_;

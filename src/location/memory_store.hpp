@@ -5,6 +5,8 @@
 // returns.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 
 #include "location/store.hpp"
@@ -15,6 +17,9 @@ struct MemoryStoreOptions {
   // How often the sweeper looks for expired bindings; a shard whose earliest expiry is still to
   // come is skipped without a scan.
   std::chrono::milliseconds sweep_interval{250};
+  // Called by the sweeper after each pass with the number of bindings still held (a gauge for
+  // metrics; tests use it to see memory reclaimed). Runs on the sweeper thread, under no lock.
+  std::function<void(std::size_t bindings)> on_sweep = nullptr;
 };
 
 std::unique_ptr<Store> make_memory_store(MemoryStoreOptions options = {});
