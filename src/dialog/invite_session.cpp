@@ -45,6 +45,15 @@ bool is_sdp(const Message& m) {
   return t.rfind("application/sdp", 0) == 0;
 }
 
+// A response of the UAS that makes or confirms a dialog: §12.1.1 "the UAS MUST copy all
+// Record-Route header field values from the request into the response".
+MessageBuilder dialog_response(const Message& request, int status, std::string_view to_tag) {
+  auto b = message::response_to(request, status, {}, to_tag);
+  for (const auto& f : request.fields())
+    if (f.id == HeaderId::RecordRoute) b.header(HeaderId::RecordRoute, f.value);
+  return b;
+}
+
 }  // namespace
 
 InviteSession::InviteSession(Private, SessionServices& services, Role role)
@@ -335,7 +344,7 @@ std::shared_ptr<InviteSession> InviteSession::incoming(
 void InviteSession::ring(int status) {
   if (role_ != Role::Uas || (state_ != State::Calling && state_ != State::Early)) return;
   const Message& inv = invite_tx_->request();
-  auto b = message::response_to(inv, status, {}, local_tag_);
+  auto b = dialog_response(inv, status, local_tag_);
   b.header(HeaderId::Contact, s_.contact(invite_tx_->flow()));
   b.header(HeaderId::Allow, s_.allow);
   if (!dialog_) {
@@ -386,7 +395,7 @@ void InviteSession::reject(int status, std::string_view reason) {
 }
 
 void InviteSession::send_2xx(const std::shared_ptr<ServerTransaction>& tx, std::string body) {
-  auto b = message::response_to(tx->request(), 200, {}, local_tag_);
+  auto b = dialog_response(tx->request(), 200, local_tag_);
   b.header(HeaderId::Contact, s_.contact(tx->flow()));
   b.header(HeaderId::Allow, s_.allow);
   if (!s_.supported.empty()) b.header(HeaderId::Supported, s_.supported);

@@ -75,5 +75,58 @@ TEST(Forking, EarlyDialogsPerTagAndASecond2xxIsAckedAndHungUp) {
   EXPECT_EQ(events, (std::vector<std::string>{"progress 180", "progress 180", "established"}));
 }
 
+// §12.1.1: the UAS copies Record-Route into its responses and routes its own requests through
+// the route set (§12.2.1.1, loose routing: the Request-URI is the remote target).
+TEST(RouteSet, UasCopiesRecordRouteAndRoutesItsBye) {
+  FakeNetwork net;
+  Peer bob{net, "B", 5062};
+  net.host("P", 5063);  // the record-routing proxy, played by the test
+  std::shared_ptr<Call> incoming;
+  bob.ua.on_incoming_call = [&](const std::shared_ptr<Call>& c) { incoming = c; };
+  auto inject = [&](const std::string& text) {
+    transport::Flow in;
+    in.local = {boost::asio::ip::make_address("127.0.0.1"), 5062};
+    in.remote = {boost::asio::ip::make_address("127.0.0.1"), 5063};
+    bob.ua.receiver().receive(transport::Incoming{*Message::parse(text), in, net.clock.now()});
+    net.run();
+  };
+  const std::string head =
+      " sip:bob@127.0.0.1:5062 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.1:5063;branch=z9hG4bKproxy1\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bKalice1\r\n"
+      "Max-Forwards: 69\r\n"
+      "From: <sip:alice@127.0.0.1>;tag=al\r\n";
+  inject("INVITE" + head +
+         "To: <sip:bob@127.0.0.1:5062>\r\nCall-ID: rr1\r\nCSeq: 1 INVITE\r\n"
+         "Record-Route: <sip:127.0.0.1:5063;lr>\r\nContact: <sip:alice@127.0.0.1:5061>\r\n"
+         "Content-Length: 0\r\n\r\n");
+  ASSERT_NE(incoming, nullptr);
+  incoming->answer();
+  net.run();
+  ASSERT_FALSE(net.sent.empty());
+  Message ok = net.sent.back().message();
+  EXPECT_EQ(ok.status(), 200);
+  EXPECT_EQ(ok.header("Record-Route").value_or(""), "<sip:127.0.0.1:5063;lr>");
+  // No offer in the INVITE: the 200 carries the offer (§13.2.1).
+  EXPECT_FALSE(ok.body().empty());
+  std::string tag(ok.to()->tag().value_or(""));
+  inject("ACK" + std::string(" sip:bob@127.0.0.1:5062 SIP/2.0\r\n") +
+         "Via: SIP/2.0/UDP 127.0.0.1:5063;branch=z9hG4bKproxy2\r\n"
+         "Max-Forwards: 69\r\nFrom: <sip:alice@127.0.0.1>;tag=al\r\n"
+         "To: <sip:bob@127.0.0.1:5062>;tag=" +
+         tag +
+         "\r\nCall-ID: rr1\r\nCSeq: 1 ACK\r\n"
+         "Content-Length: 0\r\n\r\n");
+  EXPECT_EQ(incoming->state(), Call::State::Confirmed);
+  incoming->hangup();
+  net.run();
+  Message bye = net.sent.back().message();
+  EXPECT_EQ(bye.method_name(), "BYE");
+  EXPECT_EQ(bye.request_uri_text(), "sip:alice@127.0.0.1:5061");
+  EXPECT_EQ(bye.header("Route").value_or(""), "<sip:127.0.0.1:5063;lr>");
+  EXPECT_EQ(net.sent.back().flow.remote.port, 5063);  // to the proxy, the first route
+  EXPECT_EQ(bye.cseq()->number, 1u);                  // the UAS's first request in the dialog
+}
+
 }  // namespace
 }  // namespace parley::ua::test
