@@ -70,11 +70,11 @@ class InviteSession : public std::enable_shared_from_this<InviteSession> {
     bool by_peer = false;  // the peer hung up, cancelled or refused
   };
   struct Events {
-    std::function<void(const message::Message& provisional)> progress;  // UAC: 1xx
-    std::function<void()> established;  // UAC: 2xx ACKed; UAS: ACK received
-    std::function<void(const Ended&)> ended;
+    std::function<void(const message::Message& provisional)> progress{};  // UAC: 1xx
+    std::function<void()> established{};  // UAC: 2xx ACKed; UAS: ACK received
+    std::function<void(const Ended&)> ended{};
     // A re-INVITE finished: the status of its final response (sent or received).
-    std::function<void(int status)> reinvited;
+    std::function<void(int status)> reinvited{};
   };
 
   // UAC: sends an INVITE to `target` from `from` (a name-addr) with an SDP offer. nullptr when the
