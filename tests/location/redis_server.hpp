@@ -60,8 +60,19 @@ class RedisServer {
   std::string spec() const { return "redis://127.0.0.1:" + std::to_string(port_); }
   pid_t pid() const { return pid_; }
 
-  // Starts redis-server on port() and waits (5 s at most) until it accepts connections.
+  // Starts redis-server on port() and waits (5 s at most) until it accepts connections. The first
+  // start moves to another free port if someone took this one meanwhile; a restart keeps it.
   bool start() {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (start_once()) return started_ = true;
+      if (started_) return false;
+      port_ = free_tcp_port();
+    }
+    return false;
+  }
+
+ private:
+  bool start_once() {
     if (port_ <= 0) return false;
     std::string port = std::to_string(port_);
     std::vector<std::string> args = {
@@ -89,9 +100,11 @@ class RedisServer {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    end(SIGKILL);
     return false;
   }
 
+ public:
   // SIGKILL: the server is gone at once, as in a crash.
   void kill() { end(SIGKILL); }
   void stop() {
@@ -126,6 +139,7 @@ class RedisServer {
 
   int port_;
   pid_t pid_ = -1;
+  bool started_ = false;
 };
 
 }  // namespace parley::location::test
