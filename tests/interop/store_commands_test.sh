@@ -91,4 +91,21 @@ assert j[1][\"q\"] is None and j[1][\"path\"] == [], j[1]
 check "location list, unknown AOR" bash -c '"$0" location list sip:nobody@example.com --store "$1" | grep -q "no bindings for sip:nobody@example.com"' "$PARLEY" "$STORE"
 check "location without subcommand: exit 2" expect_rc 2 "$PARLEY" location
 
+# The same commands on a Redis store (a real redis-server on a free loopback port).
+RPORT=$(free_port tcp)
+start redis redis-server --save '' --appendonly no --port "$RPORT" --bind 127.0.0.1
+REDIS_PID=$LAST_PID
+if wait_tcp "$RPORT"; then
+  RSTORE="redis://127.0.0.1:$RPORT"
+  check "redis: user add" expect_rc 0 "$PARLEY" user add erin@example.net --password pw --store "$RSTORE"
+  check "redis: user list" bash -c '[ "$("$0" user list --store "$1")" = "erin@example.net" ]' "$PARLEY" "$RSTORE"
+  check "redis: location list, empty" bash -c '"$0" location list --store "$1" | grep -q "no bindings"' "$PARLEY" "$RSTORE"
+  check "redis: user remove" expect_rc 0 "$PARLEY" user remove erin@example.net --store "$RSTORE"
+  check "redis: remove again exits 1" expect_rc 1 "$PARLEY" user remove erin@example.net --store "$RSTORE"
+  stop "$REDIS_PID" || true
+  check "redis down: exit 1 within 10 s" expect_rc 1 timeout 10 "$PARLEY" user list --store "$RSTORE"
+else
+  check "redis-server started on port $RPORT" false
+fi
+
 finish
