@@ -33,13 +33,19 @@ std::size_t Dispatcher::shard_for(const message::Message& m) const {
 
 void Dispatcher::receive(transport::Incoming&& in) {
   if (shards_.empty()) return;
-  const Shard& shard = shards_[shard_for(in.message)];
-  // Already on the shard's thread (one loop, or the datagram landed on its owner's socket): run
-  // the layer now rather than queue a handler; the transport calls its Receiver from a completion
-  // handler, never from inside send(), so this does not nest inside the layer.
-  boost::asio::dispatch(shard.executor, [layer = shard.layer, in = std::move(in)]() mutable {
+  const Shard& shard = shards_.size() == 1 ? shards_.front() : shards_[shard_for(in.message)];
+  const bool datagram = in.flow.protocol == transport::Protocol::Udp;
+  auto deliver = [layer = shard.layer, in = std::move(in)]() mutable {
     layer->receive(std::move(in));
-  });
+  };
+  // A datagram that arrived on its shard's own loop (always, with one loop) is handed over by a
+  // direct call (asio::dispatch), no queued handler: the UDP receive handler does nothing after
+  // delivering but wait for the next datagram. Stream input keeps the post, so that the layer
+  // never runs inside a connection's read loop.
+  if (datagram)
+    boost::asio::dispatch(shard.executor, std::move(deliver));
+  else
+    boost::asio::post(shard.executor, std::move(deliver));
 }
 
 }  // namespace parley::transaction

@@ -3,7 +3,7 @@
 // transports to the shard owning its transaction. The shard is a hash of the top Via branch (so a
 // request, its retransmissions, its ACK and CANCEL and the responses to it meet on one thread), or
 // of the Call-ID for RFC 2543 peers without a branch. The hand-off is a post to the shard's
-// executor (or a direct call when the message arrived on the shard's own thread); nothing on the
+// executor (for a datagram that arrived on the shard's own thread, a direct call); nothing on the
 // hot path takes a lock.
 #pragma once
 
@@ -46,8 +46,8 @@ class Dispatcher final : public transport::Receiver {
   void add(Shard shard);
 
   // Called on any transport thread; reads the top Via (parsing it, once, on this thread) and posts
-  // the message to its shard (asio::dispatch: run at once when already on the shard's thread).
-  // Without shards, the message is dropped.
+  // the message to its shard (a datagram already on the shard's thread: run at once,
+  // asio::dispatch). Without shards, the message is dropped.
   void receive(transport::Incoming&& in) override;
 
   std::size_t shard_for(const message::Message& m) const;

@@ -56,6 +56,7 @@ struct Options {
   std::size_t threads = 1;
   std::uint64_t drop = 0;
   std::uint64_t drop_times = 1;
+  int t1_ms = 500;
   bool client = false;
   std::string target;
   std::string method = "OPTIONS";
@@ -67,7 +68,7 @@ struct Options {
   std::fprintf(
       stderr,
       "responder: %s\n"
-      "usage: responder [--listen SPEC] [--threads N] [--drop N [--drop-times K]]\n"
+      "usage: responder [--listen SPEC] [--threads N] [--drop N [--drop-times K]] [--t1-ms 500]\n"
       "       responder --client --listen SPEC --target HOST:PORT [--method OPTIONS|INVITE]"
       " [--count N] [--timeout S]\n",
       why);
@@ -90,6 +91,8 @@ Options parse_options(int argc, char** argv) {
       o.drop = std::stoull(value());
     else if (a == "--drop-times")
       o.drop_times = std::stoull(value());
+    else if (a == "--t1-ms")
+      o.t1_ms = std::stoi(value());
     else if (a == "--client")
       o.client = true;
     else if (a == "--target")
@@ -456,6 +459,7 @@ int run(const Options& o) {
     transaction::LayerConfig config;
     config.shard = i;
     config.shards = threads;
+    config.timers.t1 = std::chrono::milliseconds(o.t1_ms);
     s.layer =
         std::make_unique<transaction::TransactionLayer>(*s.clock, *s.sender, *users.back(), config);
     dispatcher.add({contexts[i]->get_executor(), s.layer.get()});
