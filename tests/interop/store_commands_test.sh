@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `parley user` and `parley location list` on an SQLite store file: users added, listed, removed
-# (HA1 only, never the password), exit codes 0/1/2, and bindings listed as a table and as JSON.
+# `parley user` and `parley location list` on an SQLite store file, then on a real redis-server:
+# users added, listed, removed (HA1 only, never the password), exit codes 0/1/2, and bindings
+# listed as a table and as JSON.
 source "$(dirname "$0")/lib.sh"
+PARLEY=$(realpath "$PARLEY")  # the checks run in $WORK
 
 DB="$WORK/parley.db"
 STORE="sqlite:$DB"
