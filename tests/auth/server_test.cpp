@@ -208,8 +208,8 @@ TEST(DigestServer, TrackedNoncesAreBoundedAndDroppedOnesCannotBeReplayed) {
     clock.advance(std::chrono::milliseconds(10));
   }
   auto run = [&](const std::string& nonce, std::uint32_t nc) {
-    auto e = server.examine(register_with(c.credentials(nonce, nc)), false, kRealm, kSource,
-                            clock.now());
+    Message request = register_with(c.credentials(nonce, nc));
+    auto e = server.examine(request, false, kRealm, kSource, clock.now());
     std::string h = c.ha1();
     return server.verify(*e.attempt, h, kRealm, kSource, clock.now()).kind;
   };
@@ -232,8 +232,8 @@ TEST(DigestServer, RepeatedFailuresFromOneSourceAreSlowedDown) {
   wrong.password = "guess";
   auto fail = [&](std::string_view source) {
     auto nonce = nonce_of(server.challenges(kRealm, source, clock.now())[0]);
-    auto e = server.examine(register_with(wrong.credentials(nonce, 1)), false, kRealm, source,
-                            clock.now());
+    Message request = register_with(wrong.credentials(nonce, 1));
+    auto e = server.examine(request, false, kRealm, source, clock.now());
     std::string h = c.ha1();
     auto v = server.verify(*e.attempt, h, kRealm, source, clock.now());
     EXPECT_EQ(v.kind, Verdict::Kind::Failed);
@@ -262,8 +262,8 @@ TEST(DigestServer, FailureTableIsBounded) {
   for (int i = 0; i < 50; ++i) {
     std::string source = "198.51.100." + std::to_string(i);
     auto nonce = nonce_of(server.challenges(kRealm, source, clock.now())[0]);
-    auto e = server.examine(register_with(wrong.credentials(nonce, 1)), false, kRealm, source,
-                            clock.now());
+    Message request = register_with(wrong.credentials(nonce, 1));
+    auto e = server.examine(request, false, kRealm, source, clock.now());
     std::string h = c.ha1();
     (void)server.verify(*e.attempt, h, kRealm, source, clock.now());
   }
@@ -279,8 +279,8 @@ TEST_F(DigestServerTest, SuccessClearsTheFailureCount) {
   wrong.password = "guess";
   auto run = [&](const Client& who) {
     auto nonce = nonce_of(s.challenges(kRealm, kSource, clock.now())[0]);
-    auto e =
-        s.examine(register_with(who.credentials(nonce, 1)), false, kRealm, kSource, clock.now());
+    Message request = register_with(who.credentials(nonce, 1));
+    auto e = s.examine(request, false, kRealm, kSource, clock.now());
     std::string h = c.ha1();
     return s.verify(*e.attempt, h, kRealm, kSource, clock.now());
   };
@@ -314,8 +314,8 @@ TEST_F(DigestServerTest, MalformedCredentialsNameTheProblem) {
 TEST_F(DigestServerTest, OtherRealmsAndAlgorithmsAreNotOurs) {
   Client c;
   c.realm = "elsewhere.example.org";
-  auto e = server.examine(register_with(c.credentials(fresh_nonce(), 1)), false, kRealm, kSource,
-                          clock.now());
+  Message request = register_with(c.credentials(fresh_nonce(), 1));
+  auto e = server.examine(request, false, kRealm, kSource, clock.now());
   EXPECT_EQ(e.kind, Examined::Kind::NoCredentials);
   EXPECT_EQ(server.examine(register_with(""), false, kRealm, kSource, clock.now()).kind,
             Examined::Kind::NoCredentials);
