@@ -551,26 +551,24 @@ void InviteSession::send_bye() {
   // transaction does.
   state_ = State::Terminated;
   if (!flow) {
-    state_ = State::Early;  // let finish() run
     finish(end.status, end.reason, end.by_peer);
     return;
   }
   auto b = d->request("BYE", via_for(*flow), d->next_cseq());
   b.header(HeaderId::UserAgent, s_.user_agent);
   auto m = std::move(b).build();
-  if (!m) return;
+  if (!m) {
+    finish(end.status, end.reason, end.by_peer);
+    return;
+  }
   std::weak_ptr<InviteSession> weak = weak_from_this();
   auto done = [weak, end](const ClientEvent& e) {
     auto self = weak.lock();
     if (!self || (e.kind == ClientEvent::Kind::Response && e.response->status() < 200)) return;
-    self->state_ = State::Early;  // finish() runs once, from a live state
     self->finish(end.status, end.reason, end.by_peer);
   };
   auto tx = s_.layer.send_request(std::move(*m), *flow, done);
-  if (!tx) {
-    state_ = State::Early;
-    finish(end.status, end.reason, end.by_peer);
-  }
+  if (!tx) finish(end.status, end.reason, end.by_peer);
 }
 
 void InviteSession::receive_request(const std::shared_ptr<ServerTransaction>& tx) {
@@ -588,7 +586,8 @@ void InviteSession::receive_request(const std::shared_ptr<ServerTransaction>& tx
   };
   Dialog* d = current();
   std::string to_tag = to_tag_of(req);
-  if (!d || d->id().local_tag != to_tag || state_ == State::Terminated) {
+  // A BYE that crosses ours still gets its 200 (the dialog is there until both are done).
+  if (!d || d->id().local_tag != to_tag || finished_) {
     reply(481);  // §12.2.2
     return;
   }
@@ -648,8 +647,9 @@ void InviteSession::receive_request(const std::shared_ptr<ServerTransaction>& tx
 }
 
 void InviteSession::finish(int status, std::string reason, bool by_peer) {
-  if (state_ == State::Terminated) return;
+  if (finished_) return;
   auto keep = shared_from_this();
+  finished_ = true;
   state_ = State::Terminated;
   retransmit_timer_.stop();
   give_up_timer_.stop();

@@ -113,6 +113,9 @@ class InviteSession : public std::enable_shared_from_this<InviteSession> {
 
   Role role() const { return role_; }
   State state() const { return state_; }
+  // The session is over and `ended` was reported. (After our BYE the state is Terminated at
+  // once, §15, but the session waits for the BYE's answer before it is finished.)
+  bool finished() const { return finished_; }
   const Ended& ended() const { return ended_; }
   const std::string& call_id() const { return call_id_; }
   const std::string& local_tag() const { return local_tag_; }
@@ -186,6 +189,7 @@ class InviteSession : public std::enable_shared_from_this<InviteSession> {
   bool reinvite_out_ = false;  // ours is in progress
   bool reinvite_in_ = false;   // theirs is waiting for our ACK
   bool bye_sent_ = false;
+  bool finished_ = false;
 
   Timer retransmit_timer_, give_up_timer_, glare_timer_;
 };

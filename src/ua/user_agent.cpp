@@ -112,9 +112,8 @@ std::optional<transport::Flow> UserAgent::flow_to(std::string_view uri) const {
 }
 
 std::size_t UserAgent::calls() const {
-  return static_cast<std::size_t>(std::count_if(calls_.begin(), calls_.end(), [](const auto& c) {
-    return c.second->state() != Call::State::Terminated;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      calls_.begin(), calls_.end(), [](const auto& c) { return !c.second->finished(); }));
 }
 
 std::shared_ptr<Call> UserAgent::find(std::string_view call_id) {
@@ -123,7 +122,7 @@ std::shared_ptr<Call> UserAgent::find(std::string_view call_id) {
 }
 
 void UserAgent::sweep() {
-  std::erase_if(calls_, [](const auto& c) { return c.second->state() == Call::State::Terminated; });
+  std::erase_if(calls_, [](const auto& c) { return c.second->finished(); });
 }
 
 std::shared_ptr<Call> UserAgent::call(std::string_view target, Call::Events events,

@@ -96,13 +96,18 @@ TEST(DigestClient, PrefersTheStrongestAlgorithmOffered) {
       401, {"Digest realm=\"example.com\", nonce=\"n\", algorithm=MD5, qop=\"auth\"",
             "Digest realm=\"example.com\", nonce=\"n\", algorithm=SHA-512-256, qop=\"auth\"",
             "Digest realm=\"example.com\", nonce=\"n\", algorithm=SHA-256, qop=\"auth\""}));
-  auto c = creds_of(client.answer(req, resp)->second);
+  // The credentials are views into the header value: keep it.
+  auto h = client.answer(req, resp);
+  ASSERT_TRUE(h);
+  auto c = creds_of(h->second);
   EXPECT_EQ(c.algorithm.value_or(""), "SHA-512-256");
   EXPECT_EQ(c.response->size(), 64u);
   Message two =
       parse(challenge(401, {"Digest realm=\"example.com\", nonce=\"n\", algorithm=MD5",
                             "Digest realm=\"example.com\", nonce=\"n\", algorithm=SHA-256"}));
-  auto c2 = creds_of(client.answer(req, two)->second);
+  auto h2 = client.answer(req, two);
+  ASSERT_TRUE(h2);
+  auto c2 = creds_of(h2->second);
   EXPECT_EQ(c2.algorithm.value_or(""), "SHA-256");
   // Without qop: the RFC 2069 digest, no nc and no cnonce.
   EXPECT_FALSE(c2.qop);

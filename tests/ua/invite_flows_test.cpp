@@ -74,6 +74,23 @@ TEST_F(Flows, SuccessfulSession) {
   EXPECT_EQ(bob.ua.layer().size(), 0u);
 }
 
+// §15: both ends hang up at once: each BYE gets its 200 (not 481), each end ends once.
+TEST_F(Flows, CrossingByes) {
+  auto c = call();
+  incoming->answer();
+  net.run();
+  std::size_t mark = net.wire.size();
+  c->hangup();
+  incoming->hangup();
+  net.run();
+  EXPECT_EQ(net.trace(mark), "A>B BYE B>A BYE B>A 200 A>B 200");
+  EXPECT_EQ(events_text(), "A:established, B:established, B:ended 200 peer, A:ended 200 peer");
+  EXPECT_TRUE(c->finished());
+  EXPECT_TRUE(incoming->finished());
+  EXPECT_EQ(alice.ua.calls(), 0u);
+  EXPECT_EQ(bob.ua.calls(), 0u);
+}
+
 // RFC 3665 §3.2: busy — INVITE, 486, ACK (the ACK of the INVITE client transaction).
 TEST_F(Flows, BusyHere) {
   auto c = call();
