@@ -24,6 +24,8 @@ STORE=${STORE:-memory}
 AUTH=${AUTH:-off}
 THREADS=${THREADS:-0}
 OUT=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/parley-bench-register.XXXXXX")}
+mkdir -p "$OUT"
+export OUT_BASE="$OUT"  # run-register.sh appends its summary lines to $OUT_BASE/summary.log
 [ -x "$PARLEY" ] || { echo "no parley binary at $PARLEY (set PARLEY)" >&2; exit 2; }
 [ -x "$SHARED_BENCH/run-register.sh" ] || { echo "no $SHARED_BENCH/run-register.sh" >&2; exit 2; }
 
