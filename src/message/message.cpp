@@ -1,8 +1,10 @@
 #include "message/message.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
+#include "message/line_scan.hpp"
 #include "message/status.hpp"
 
 namespace parley::message {
@@ -95,6 +97,175 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
                    "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
                        std::to_string(limits.max_message_size),
                    0, limits.max_message_size));
+  // Built in place and returned by name: a Message is large, and moving it costs.
+  ParseResult<Message> r{std::in_place, Empty{}};
+  if (!r->index_plain(bytes, limits)) {
+    r = parse_careful(bytes, limits);
+  } else {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+    // Debug and fuzz builds hold the fast path to the careful one: same start line, same fields
+    // at the same places, same body.
+    auto c = parse_careful(bytes, limits);
+    if (!c || !same_index(*r, *c)) std::abort();
+#endif
+  }
+  return r;
+}
+
+// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
+// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
+// false, and parse_careful() parses the message again from the start, with the exact errors.
+bool Message::index_plain(std::string_view bytes, const Limits& limits) {
+  if (bytes.empty() || bytes[0] == '\r' || bytes[0] == '\n') return false;
+  bytes_ = std::make_shared<const std::string>(bytes);
+  std::string_view b = *bytes_;
+  const char* data = b.data();
+  std::uint32_t line = 0;
+  std::size_t body = std::string_view::npos;
+  bool ok = true;
+  scan_lines(b, [&](const ScannedLine& l) {
+    ++line;
+    std::size_t fend = (l.lf > l.start && data[l.lf - 1] == '\r') ? l.lf - 1 : l.lf;
+    if (!l.plain) return ok = false;
+    if (line == 1) {
+      if (read_start_line(std::string_view(data, fend), 0, 1, limits)) return ok = false;
+      return true;
+    }
+    if (fend == l.start) {  // the empty line
+      body = l.lf + 1;
+      return false;
+    }
+    // A line that starts with white space continues the previous one (§7.3.1): careful path.
+    if ((l.lf + 1 < b.size() && chars::is_ws(data[l.lf + 1])) || l.colon >= fend ||
+        fend - l.start > limits.max_header_length || fields_.size() == limits.max_headers)
+      return ok = false;
+    std::string_view name(data + l.start, l.colon - l.start);
+    HeaderId id = header_id(name);
+    if (id == HeaderId::Unknown) {
+      // Known names are tokens by construction; others are checked (white space before the
+      // colon, or no name at all, go to the careful path).
+      if (name.empty()) return ok = false;
+      for (char c : name)
+        if (!chars::is_token(c)) return ok = false;
+    }
+    std::size_t v = l.colon + 1, e = fend;
+    while (v < e && chars::is_ws(data[v])) ++v;
+    while (e > v && chars::is_ws(data[e - 1])) --e;
+    fields_.push_back(HeaderField{id, name, std::string_view(data + v, e - v),
+                                  std::string_view(data + l.start, fend - l.start), line,
+                                  static_cast<std::uint32_t>(v)});
+    return true;
+  });
+  if (!ok || body == std::string_view::npos) return false;
+  return !take_body(body, limits);
+}
+
+bool Message::same_index(const Message& a, const Message& b) {
+  if (!(a == b) || a.fields_.size() != b.fields_.size() || a.start_line_ != b.start_line_ ||
+      a.method_ != b.method_ || a.version_ != b.version_ ||
+      a.cache_.content_length.has_value() != b.cache_.content_length.has_value())
+    return false;
+  for (std::size_t i = 0; i < a.fields_.size(); ++i) {
+    const HeaderField &x = a.fields_[i], &y = b.fields_[i];
+    if (x.id != y.id || x.name != y.name || x.value != y.value || x.raw != y.raw ||
+        x.line != y.line || x.offset != y.offset)
+      return false;
+  }
+  return true;
+}
+
+std::optional<ParseError> Message::read_start_line(std::string_view sl, std::size_t pos,
+                                                   std::uint32_t line, const Limits& limits) {
+  start_line_ = sl;
+  bool response = sl.size() >= 4 && iequals(sl.substr(0, 4), "SIP/");
+  if (sl.size() > limits.max_start_line)
+    return at(response ? 400 : 414,
+              "start line longer than " + std::to_string(limits.max_start_line) + " bytes", line,
+              pos);
+  Message& m = *this;
+  if (response) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+    std::size_t sp = sl.find(' ');
+    m.version_ = sl.substr(0, sp);
+    auto vc = check_version(m.version_);
+    if (vc == VersionCheck::Malformed)
+      return at(400, "malformed SIP version in the status line", line, pos);
+    if (vc == VersionCheck::Other)
+      return at(505, "SIP version " + std::string(m.version_) + " is not supported", line, pos);
+    if (sp == std::string_view::npos) return at(400, "status line has no status code", line, pos);
+    std::string_view code = sl.substr(sp + 1, 3);
+    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), chars::is_digit) ||
+        (sl.size() > sp + 4 && sl[sp + 4] != ' '))
+      return at(400, "status code must be three digits", line, pos + sp + 1);
+    m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    if (!valid_status(m.status_))
+      return at(400, "status code " + std::string(code) + " is outside 100-699", line,
+                pos + sp + 1);
+    m.reason_ = sl.size() > sp + 5 ? sl.substr(sp + 5) : std::string_view{};
+  } else {
+    // Request-Line = Method SP Request-URI SP SIP-Version
+    std::size_t sp1 = sl.find(' ');
+    if (sp1 == std::string_view::npos || sp1 == 0)
+      return at(400, "malformed request line", line, pos);
+    m.method_name_ = sl.substr(0, sp1);
+    for (std::size_t i = 0; i < m.method_name_.size(); ++i)
+      if (!chars::is_token(m.method_name_[i]))
+        return at(400, "invalid character in the method", line, pos + i);
+    std::size_t sp2 = sl.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos)
+      return at(400, "request line has no SIP version", line, pos + sp1);
+    m.request_uri_ = sl.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (m.request_uri_.empty())
+      return at(400, "request line has an empty Request-URI", line, pos + sp1 + 1);
+    m.version_ = sl.substr(sp2 + 1);
+    auto vc = check_version(m.version_);
+    if (vc == VersionCheck::Malformed)
+      return at(400,
+                "malformed SIP version '" + std::string(m.version_.substr(0, 16)) +
+                    "' in the request line",
+                line, pos + sp2 + 1);
+    if (vc == VersionCheck::Other)
+      return at(505, "SIP version " + std::string(m.version_) + " is not supported", line,
+                pos + sp2 + 1);
+    m.method_ = method_from_name(m.method_name_);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParseError> Message::take_body(std::size_t pos, const Limits& limits) {
+  Message& m = *this;
+  std::string_view b = *bytes_;
+  // ---- body (§7.4.1, §18.3, §20.14)
+  std::string_view rest = b.substr(pos);
+  const HeaderField* cl = nullptr;
+  for (const HeaderField& f : m.fields_) {
+    if (f.id != HeaderId::ContentLength) continue;
+    if (cl && cl->value != f.value)
+      return at(400, "conflicting Content-Length header fields", f.line, f.offset);
+    cl = &f;
+  }
+  if (cl) {
+    auto n = parse_number(cl->value);
+    if (!n) return m.locate(std::move(n).error(), *cl);
+    if (*n > limits.max_body_size)
+      return at(413,
+                "body of " + std::to_string(*n) + " bytes exceeds the limit of " +
+                    std::to_string(limits.max_body_size),
+                cl->line, cl->offset);
+    if (*n > rest.size())
+      return at(400,
+                "Content-Length " + std::to_string(*n) + " exceeds the " +
+                    std::to_string(rest.size()) + " bytes after the header",
+                cl->line, cl->offset);
+    m.body_ = rest.substr(0, *n);  // §18.3: bytes beyond Content-Length are not part of it
+    m.cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
+  } else {
+    m.body_ = rest;
+  }
+  return std::nullopt;
+}
+
+ParseResult<Message> Message::parse_careful(std::string_view bytes, const Limits& limits) {
   Message m;
   m.bytes_ = std::make_shared<const std::string>(bytes);
   std::string_view b = *m.bytes_;
@@ -114,64 +285,12 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     return fail(at(400, "message ends inside the start line", line, pos));
   std::size_t end = (eol > pos && b[eol - 1] == '\r') ? eol - 1 : eol;
   std::string_view sl = b.substr(pos, end - pos);
-  m.start_line_ = sl;
-  bool response = sl.size() >= 4 && iequals(sl.substr(0, 4), "SIP/");
-  if (sl.size() > limits.max_start_line)
-    return fail(at(response ? 400 : 414,
-                   "start line longer than " + std::to_string(limits.max_start_line) + " bytes",
-                   line, pos));
+  if (sl.size() > limits.max_start_line) return fail(*m.read_start_line(sl, pos, line, limits));
   // No rule of the start line admits a control character but HTAB in a Reason-Phrase (§25.1).
   for (std::size_t i = 0; i < sl.size(); ++i)
     if (is_control(sl[i]))
       return fail(at(400, "control character in the start line", line, pos + i));
-  if (response) {
-    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    std::size_t sp = sl.find(' ');
-    m.version_ = sl.substr(0, sp);
-    auto vc = check_version(m.version_);
-    if (vc == VersionCheck::Malformed)
-      return fail(at(400, "malformed SIP version in the status line", line, pos));
-    if (vc == VersionCheck::Other)
-      return fail(
-          at(505, "SIP version " + std::string(m.version_) + " is not supported", line, pos));
-    if (sp == std::string_view::npos)
-      return fail(at(400, "status line has no status code", line, pos));
-    std::string_view code = sl.substr(sp + 1, 3);
-    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), chars::is_digit) ||
-        (sl.size() > sp + 4 && sl[sp + 4] != ' '))
-      return fail(at(400, "status code must be three digits", line, pos + sp + 1));
-    m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-    if (!valid_status(m.status_))
-      return fail(
-          at(400, "status code " + std::string(code) + " is outside 100-699", line, pos + sp + 1));
-    m.reason_ = sl.size() > sp + 5 ? sl.substr(sp + 5) : std::string_view{};
-  } else {
-    // Request-Line = Method SP Request-URI SP SIP-Version
-    std::size_t sp1 = sl.find(' ');
-    if (sp1 == std::string_view::npos || sp1 == 0)
-      return fail(at(400, "malformed request line", line, pos));
-    m.method_name_ = sl.substr(0, sp1);
-    for (std::size_t i = 0; i < m.method_name_.size(); ++i)
-      if (!chars::is_token(m.method_name_[i]))
-        return fail(at(400, "invalid character in the method", line, pos + i));
-    std::size_t sp2 = sl.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos)
-      return fail(at(400, "request line has no SIP version", line, pos + sp1));
-    m.request_uri_ = sl.substr(sp1 + 1, sp2 - sp1 - 1);
-    if (m.request_uri_.empty())
-      return fail(at(400, "request line has an empty Request-URI", line, pos + sp1 + 1));
-    m.version_ = sl.substr(sp2 + 1);
-    auto vc = check_version(m.version_);
-    if (vc == VersionCheck::Malformed)
-      return fail(at(400,
-                     "malformed SIP version '" + std::string(m.version_.substr(0, 16)) +
-                         "' in the request line",
-                     line, pos + sp2 + 1));
-    if (vc == VersionCheck::Other)
-      return fail(at(505, "SIP version " + std::string(m.version_) + " is not supported", line,
-                     pos + sp2 + 1));
-    m.method_ = method_from_name(m.method_name_);
-  }
+  if (auto e = m.read_start_line(sl, pos, line, limits)) return fail(std::move(*e));
   pos = eol + 1;
   ++line;
 
@@ -249,33 +368,7 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     ++line;
   }
 
-  // ---- body (§7.4.1, §18.3, §20.14)
-  std::string_view rest = b.substr(pos);
-  const HeaderField* cl = nullptr;
-  for (const HeaderField& f : m.fields_) {
-    if (f.id != HeaderId::ContentLength) continue;
-    if (cl && cl->value != f.value)
-      return fail(at(400, "conflicting Content-Length header fields", f.line, f.offset));
-    cl = &f;
-  }
-  if (cl) {
-    auto n = parse_number(cl->value);
-    if (!n) return fail(m.locate(std::move(n).error(), *cl));
-    if (*n > limits.max_body_size)
-      return fail(at(413,
-                     "body of " + std::to_string(*n) + " bytes exceeds the limit of " +
-                         std::to_string(limits.max_body_size),
-                     cl->line, cl->offset));
-    if (*n > rest.size())
-      return fail(at(400,
-                     "Content-Length " + std::to_string(*n) + " exceeds the " +
-                         std::to_string(rest.size()) + " bytes after the header",
-                     cl->line, cl->offset));
-    m.body_ = rest.substr(0, *n);  // §18.3: bytes beyond Content-Length are not part of it
-    m.cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
-  } else {
-    m.body_ = rest;
-  }
+  if (auto e = m.take_body(pos, limits)) return fail(std::move(*e));
   return m;
 }
 

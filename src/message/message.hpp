@@ -35,7 +35,10 @@ struct HeaderField {
 };
 
 class Message {
+  struct Empty {};  // a tag: an empty Message is made only by parse()
+
  public:
+  explicit Message(Empty) {}
   // Parses one message. `bytes` is copied once into storage the Message owns; every view the
   // Message hands out lives as long as it (or a copy of it) does. For a datagram the body is
   // whatever follows the header; with Content-Length the body is that many bytes.
@@ -136,6 +139,12 @@ class Message {
     std::optional<ParseResult<ContactList>> contact;
   };
   Message() = default;
+  static ParseResult<Message> parse_careful(std::string_view bytes, const Limits& limits);
+  bool index_plain(std::string_view bytes, const Limits& limits);
+  static bool same_index(const Message& a, const Message& b);
+  std::optional<ParseError> read_start_line(std::string_view sl, std::size_t pos,
+                                            std::uint32_t line, const Limits& limits);
+  std::optional<ParseError> take_body(std::size_t pos, const Limits& limits);
   std::string_view keep(std::string s);  // stores s for the life of the message
   void changed(HeaderId id);
   void render_field(std::string& out, const HeaderField& f, bool canonical_name) const;
