@@ -475,8 +475,54 @@ const ParseResult<Uri>& Message::request_uri() const {
   return *cache_.request_uri;
 }
 
+namespace {
+// Every element of every field of a list header, parsed in place by a plain parser (see
+// parse_via_plain). False when any element needs its careful parser, or a field has none.
+template <class T, class F>
+bool plain_list(std::span<const HeaderField> fields, HeaderId id, std::vector<T>& out, F&& parse) {
+  for (const HeaderField& f : fields) {
+    if (f.id != id) continue;
+    std::string_view v = f.value;
+    if (v.empty()) return false;
+    if (!std::memchr(v.data(), ',', v.size())) {
+      if (!parse(v, out.emplace_back())) return false;
+      continue;
+    }
+    bool ok = true;
+    std::size_t before = out.size();
+    bool closed = split_list(v, [&](std::string_view item, std::size_t) {
+      if (ok && !parse(item, out.emplace_back())) ok = false;
+    });
+    if (!ok || !closed || out.size() == before) return false;
+  }
+  return true;
+}
+
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+constexpr bool kCrosscheck = true;
+#else
+constexpr bool kCrosscheck = false;
+#endif
+
+// Debug and fuzz builds hold the plain parsers to the careful ones: same values, rendered.
+// Called under `if constexpr (kCrosscheck)`, so that release builds do not parse twice.
+template <class T>
+void crosscheck(const T& plain, const ParseResult<T>& careful) {
+  if (!careful) std::abort();
+  if constexpr (requires { plain.size(); }) {
+    if (plain.size() != careful->size()) std::abort();
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      if (plain[i].to_string() != (*careful)[i].to_string()) std::abort();
+  } else {
+    if (plain.to_string() != careful->to_string()) std::abort();
+  }
+}
+}  // namespace
+
 const ParseResult<std::vector<Via>>& Message::via() const {
-  return cached(cache_.via, HeaderId::Via, [this](HeaderId id) -> ParseResult<std::vector<Via>> {
+  if (cache_.via) return *cache_.via;
+  auto& r = cache_.via.emplace(std::in_place);
+  auto careful = [this](HeaderId id) -> ParseResult<std::vector<Via>> {
     std::vector<Via> all;
     for (const HeaderField& f : fields_) {
       if (f.id != id) continue;
@@ -486,7 +532,13 @@ const ParseResult<std::vector<Via>>& Message::via() const {
     }
     if (all.empty()) return missing<std::vector<Via>>(id);
     return all;
-  });
+  };
+  if (plain_list(fields(), HeaderId::Via, *r, parse_via_plain) && !r->empty()) {
+    if constexpr (kCrosscheck) crosscheck(*r, careful(HeaderId::Via));
+    return r;
+  }
+  r = careful(HeaderId::Via);
+  return r;
 }
 
 namespace {
@@ -501,13 +553,29 @@ ParseResult<T> parse_single(const Message& m, HeaderId id, F&& parse) {
 }  // namespace
 
 const ParseResult<NameAddr>& Message::from() const {
-  return cached(cache_.from, HeaderId::From,
-                [this](HeaderId id) { return parse_single<NameAddr>(*this, id, parse_name_addr); });
+  if (cache_.from) return *cache_.from;
+  auto& r = cache_.from.emplace(std::in_place);
+  const HeaderField* f = find(HeaderId::From);
+  if (f && parse_name_addr_plain(f->value, *r)) {
+    if constexpr (kCrosscheck)
+      crosscheck(*r, parse_single<NameAddr>(*this, HeaderId::From, parse_name_addr));
+    return r;
+  }
+  r = parse_single<NameAddr>(*this, HeaderId::From, parse_name_addr);
+  return r;
 }
 
 const ParseResult<NameAddr>& Message::to() const {
-  return cached(cache_.to, HeaderId::To,
-                [this](HeaderId id) { return parse_single<NameAddr>(*this, id, parse_name_addr); });
+  if (cache_.to) return *cache_.to;
+  auto& r = cache_.to.emplace(std::in_place);
+  const HeaderField* f = find(HeaderId::To);
+  if (f && parse_name_addr_plain(f->value, *r)) {
+    if constexpr (kCrosscheck)
+      crosscheck(*r, parse_single<NameAddr>(*this, HeaderId::To, parse_name_addr));
+    return r;
+  }
+  r = parse_single<NameAddr>(*this, HeaderId::To, parse_name_addr);
+  return r;
 }
 
 const ParseResult<CSeq>& Message::cseq() const {
@@ -553,13 +621,23 @@ ParseResult<std::vector<NameAddr>> name_addr_fields(const Message& m, HeaderId i
 }  // namespace
 
 const ParseResult<std::vector<NameAddr>>& Message::route() const {
-  return cached(cache_.route, HeaderId::Route,
-                [this](HeaderId id) { return name_addr_fields(*this, id); });
+  if (cache_.route) return *cache_.route;
+  auto& r = cache_.route.emplace(std::in_place);
+  if (!plain_list(fields(), HeaderId::Route, *r, parse_name_addr_plain))
+    r = name_addr_fields(*this, HeaderId::Route);
+  else if constexpr (kCrosscheck)
+    crosscheck(*r, name_addr_fields(*this, HeaderId::Route));
+  return r;
 }
 
 const ParseResult<std::vector<NameAddr>>& Message::record_route() const {
-  return cached(cache_.record_route, HeaderId::RecordRoute,
-                [this](HeaderId id) { return name_addr_fields(*this, id); });
+  if (cache_.record_route) return *cache_.record_route;
+  auto& r = cache_.record_route.emplace(std::in_place);
+  if (!plain_list(fields(), HeaderId::RecordRoute, *r, parse_name_addr_plain))
+    r = name_addr_fields(*this, HeaderId::RecordRoute);
+  else if constexpr (kCrosscheck)
+    crosscheck(*r, name_addr_fields(*this, HeaderId::RecordRoute));
+  return r;
 }
 
 const ParseResult<ContactList>& Message::contact() const {

@@ -74,4 +74,38 @@ ParseResult<Params> parse_header_params(Scanner& s) {
   return params;
 }
 
+bool parse_header_params_plain(std::string_view text, std::size_t& pos, Params& out) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i = pos;
+  for (;;) {
+    // Each step mirrors parse_header_params: SEMI = SWS ";" SWS, EQUAL = SWS "=" SWS.
+    std::size_t j = i;
+    while (j < n && chars::is_ws(p[j])) ++j;
+    if (j == n || p[j] != ';') break;
+    ++j;
+    while (j < n && chars::is_ws(p[j])) ++j;
+    Param prm;
+    std::size_t s = j;
+    while (j < n && chars::is_token(p[j])) ++j;
+    if (j == s) return false;
+    prm.name = std::string_view(p + s, j - s);
+    std::size_t k = j;
+    while (k < n && chars::is_ws(p[k])) ++k;
+    if (k < n && p[k] == '=') {
+      ++k;
+      while (k < n && chars::is_ws(p[k])) ++k;
+      s = k;
+      while (k < n && is_gen_value_char(p[k])) ++k;
+      if (k == s) return false;  // a quoted value, or none: the careful parser
+      prm.value = std::string_view(p + s, k - s);
+      prm.has_value = true;
+      j = k;
+    }
+    out.add(prm);
+    i = j;
+  }
+  pos = i;
+  return true;
+}
+
 }  // namespace parley::message
