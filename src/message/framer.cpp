@@ -54,8 +54,10 @@ Frame frame(std::string_view b, const Limits& limits) {
     return std::nullopt;
   };
   std::optional<Frame> bad;
-  scan_lines(b, [&](const ScannedLine& l) {
-    std::size_t line_start = l.start, lf = l.lf;
+  std::size_t next_line = 0;
+  scan_line_ends(b, [&](std::size_t lf) {
+    std::size_t line_start = next_line;
+    next_line = lf + 1;
     if (line_start > limits.max_message_size) return false;
     std::string_view line(b.data() + line_start, lf - line_start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -71,9 +73,11 @@ Frame frame(std::string_view b, const Limits& limits) {
       return false;
     }
     // Content-Length or its compact form "l" (§7.3.3).
-    // Only a name starting with c or l can be it: most lines cost one comparison.
+    // Only "l" or a name of at least 14 bytes with an 'l' at 8 ("Content-Length") can be it: most
+    // lines cost a comparison or two.
     if (line_start > 0 && !line.empty() && !continuation &&
-        ((line[0] | 0x20) == 'c' || (line[0] | 0x20) == 'l')) {
+        ((line[0] | 0x20) == 'l' ||
+         ((line[0] | 0x20) == 'c' && line.size() > 14 && (line[8] | 0x20) == 'l'))) {
       std::size_t colon = line.find(':');
       if (colon != std::string_view::npos &&
           header_id(trim(line.substr(0, colon))) == HeaderId::ContentLength) {

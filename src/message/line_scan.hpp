@@ -120,4 +120,37 @@ inline bool scan_lines(std::string_view b, F&& f, std::size_t from = 0) {
   return true;
 }
 
+// Calls f(std::size_t lf) for each '\n' of b, in order, until f returns false. For the framer,
+// which needs only the line ends: one compare per 16 bytes, nothing per byte.
+template <class F>
+inline bool scan_line_ends(std::string_view b, F&& f) {
+  const char* data = b.data();
+  const std::size_t n = b.size();
+  for (std::size_t block = 0; block < n; block += 64) {
+    std::size_t left = n - block;
+    const char* p = data + block;
+    char tail[64];
+    if (left < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, p, left);
+      p = tail;
+    }
+    std::uint64_t lf = 0;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (int i = 0; i < 4; ++i) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      lf |= static_cast<std::uint64_t>(
+                static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl))))
+            << (16 * i);
+    }
+#else
+    for (int i = 0; i < 64; ++i) lf |= static_cast<std::uint64_t>(p[i] == '\n') << i;
+#endif
+    for (; lf; lf &= lf - 1)
+      if (!f(block + static_cast<unsigned>(__builtin_ctzll(lf)))) return false;
+  }
+  return true;
+}
+
 }  // namespace parley::message

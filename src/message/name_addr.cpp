@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 
 namespace parley::message {
 
@@ -83,9 +84,10 @@ bool parse_name_addr_plain(std::string_view text, NameAddr& out) {
   if (i < n && p[i] == '<') {
     out.angle_brackets = true;
     uri_start = ++i;
-    while (i < n && p[i] != '>') ++i;
-    if (i == n) return false;
-    uri_end = i++;
+    const void* gt = std::memchr(p + i, '>', n - i);
+    if (!gt) return false;
+    uri_end = static_cast<std::size_t>(static_cast<const char*>(gt) - p);
+    i = uri_end + 1;
   } else {
     uri_start = i;
     while (i < n && p[i] != ';' && !chars::is_ws(p[i])) ++i;

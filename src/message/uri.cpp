@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -402,29 +403,47 @@ ParseResult<SipUri> parse_sip_uri(std::string_view text) {
   return std::move(*uri->sip());
 }
 
+namespace {
+// Classes of the bytes of a host name, for parse_host_plain: 0 ends the host.
+enum : std::uint8_t { kHostEnd = 0, kHostAlpha = 1, kHostDigit = 2, kHostDash = 4, kHostDot = 8 };
+constexpr std::array<std::uint8_t, 256> make_host_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = kHostAlpha;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kHostDigit;
+  t['-'] = kHostDash;
+  t['.'] = kHostDot;
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kHostClasses = make_host_classes();
+}  // namespace
+
 bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
                       HostKind& kind) {
   const char* p = text.data();
-  std::size_t n = text.size(), i = pos;
-  std::size_t start = i, label = i;
-  bool digits_and_dots = true;
+  std::size_t n = text.size(), i = pos, label = pos;
+  // prev starts as a dot: a host, like each label, may not start with '.' or '-'.
+  std::uint8_t prev = kHostDot, seen = 0;
   for (; i < n; ++i) {
-    char c = p[i];
-    if (c == '.') {
-      if (i == label || p[label] == '-' || p[i - 1] == '-') return false;
-      label = i + 1;
-      continue;
+    std::uint8_t k = kHostClasses[static_cast<unsigned char>(p[i])];
+    if (!k) break;
+    // A '.' after '.' or '-' (an empty label, a label ending in '-'), or a '-' after '.'.
+    if ((k | prev) & (kHostDash | kHostDot)) {
+      if ((k == kHostDot && (prev & (kHostDash | kHostDot))) ||
+          (k == kHostDash && prev == kHostDot))
+        return false;
+      if (k == kHostDot) label = i + 1;
     }
-    if (!chars::is(c, chars::kHost)) break;
-    if (!chars::is_digit(c)) digits_and_dots = false;
+    seen |= k;
+    prev = k;
   }
-  if (i == label || p[label] == '-' || p[i - 1] == '-') return false;
-  host = std::string_view(p + start, i - start);
-  if (digits_and_dots) {
-    if (!valid_ipv4(host)) return false;
+  // The last label: not empty (no trailing dot: the careful parser takes those), no '-' at its end.
+  if (prev & (kHostDash | kHostDot)) return false;
+  host = std::string_view(p + pos, i - pos);
+  if (!(seen & (kHostAlpha | kHostDash))) {
+    if (!valid_ipv4(host)) return false;  // digits and dots only: an IPv4 address
     kind = HostKind::IPv4;
   } else {
-    if (!chars::is_alpha(p[label])) return false;
+    if (!chars::is_alpha(p[label])) return false;  // toplabel = ALPHA ...
     kind = HostKind::Name;
   }
   pos = i;
