@@ -126,8 +126,7 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
 // false, and parse_careful() parses the message again from the start, with the exact errors.
 bool Message::index_plain(std::string_view bytes, const Limits& limits) {
   if (bytes.empty() || bytes[0] == '\r' || bytes[0] == '\n') return false;
-  bytes_ = std::make_shared<const std::string>(bytes);
-  std::string_view b = *bytes_;
+  std::string_view b = own(bytes);
   const char* data = b.data();
   std::uint32_t line = 0;
   std::size_t body = std::string_view::npos;
@@ -167,6 +166,14 @@ bool Message::index_plain(std::string_view bytes, const Limits& limits) {
   });
   if (!ok || body == std::string_view::npos) return false;
   return !take_body(body, limits);
+}
+
+std::string_view Message::own(std::string_view bytes) {
+  auto buf = std::make_shared_for_overwrite<char[]>(bytes.size() ? bytes.size() : 1);
+  if (!bytes.empty()) std::memcpy(buf.get(), bytes.data(), bytes.size());
+  bytes_ = std::move(buf);
+  bytes_size_ = bytes.size();
+  return received();
 }
 
 bool Message::same_index(const Message& a, const Message& b) {
@@ -243,7 +250,7 @@ std::optional<ParseError> Message::read_start_line(std::string_view sl, std::siz
 
 std::optional<ParseError> Message::take_body(std::size_t pos, const Limits& limits) {
   Message& m = *this;
-  std::string_view b = *bytes_;
+  std::string_view b = received();
   // ---- body (§7.4.1, §18.3, §20.14)
   std::string_view rest = b.substr(pos);
   const HeaderField* cl = nullptr;
@@ -276,8 +283,7 @@ std::optional<ParseError> Message::take_body(std::size_t pos, const Limits& limi
 
 ParseResult<Message> Message::parse_careful(std::string_view bytes, const Limits& limits) {
   Message m;
-  m.bytes_ = std::make_shared<const std::string>(bytes);
-  std::string_view b = *m.bytes_;
+  std::string_view b = m.own(bytes);
   std::size_t pos = 0;
   std::uint32_t line = 1;
 
@@ -468,7 +474,7 @@ const ParseResult<Uri>& Message::request_uri() const {
         // Located in the received bytes, where the start line may follow CRLFs (§7.5); a
         // Request-URI set in code has no place there.
         if (!start_line_.empty()) {
-          const char* begin = bytes_->data();
+          const char* begin = bytes_.get();
           e.line = 1 + static_cast<std::uint32_t>(std::count(begin, start_line_.data(), '\n'));
           e.offset += static_cast<std::size_t>(request_uri_.data() - begin);
         } else {
@@ -849,7 +855,7 @@ void Message::render_field(std::string& out, const HeaderField& f, bool canonica
 }
 
 void Message::serialize_to(std::string& out) const {
-  out.reserve(out.size() + (bytes_ ? bytes_->size() : 0) + 256);
+  out.reserve(out.size() + bytes_size_ + 256);
   render_start_line(out);
   bool wrote_length = false;
   for (const HeaderField& f : fields_) {

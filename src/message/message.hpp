@@ -152,7 +152,12 @@ class Message {
   template <class T, class F>
   const ParseResult<T>& cached(std::optional<ParseResult<T>>& slot, HeaderId id, F&& parse) const;
 
-  std::shared_ptr<const std::string> bytes_;
+  // Stores a copy of bytes for the life of the message (one allocation) and returns it.
+  std::string_view own(std::string_view bytes);
+  std::string_view received() const { return {bytes_.get(), bytes_size_}; }
+
+  std::shared_ptr<const char[]> bytes_;
+  std::size_t bytes_size_ = 0;
   std::vector<std::shared_ptr<const std::string>> kept_;  // values written in code
   boost::container::small_vector<HeaderField, 24> fields_;
   std::string_view start_line_;  // as received; empty once changed

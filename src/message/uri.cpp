@@ -419,31 +419,37 @@ constexpr std::array<std::uint8_t, 256> kHostClasses = make_host_classes();
 
 bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
                       HostKind& kind) {
-  const char* p = text.data();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size(), i = pos, label = pos;
-  // prev starts as a dot: a host, like each label, may not start with '.' or '-'.
-  std::uint8_t prev = kHostDot, seen = 0;
-  for (; i < n; ++i) {
-    std::uint8_t k = kHostClasses[static_cast<unsigned char>(p[i])];
-    if (!k) break;
-    // A '.' after '.' or '-' (an empty label, a label ending in '-'), or a '-' after '.'.
-    if ((k | prev) & (kHostDash | kHostDot)) {
-      if ((k == kHostDot && (prev & (kHostDash | kHostDot))) ||
-          (k == kHostDash && prev == kHostDot))
-        return false;
-      if (k == kHostDot) label = i + 1;
+  std::uint8_t seen = 0;
+  constexpr std::uint8_t kAlnum = kHostAlpha | kHostDigit;
+  auto cls = [&](std::size_t at) -> std::uint8_t { return at < n ? kHostClasses[p[at]] : 0; };
+  // hostname = *( domainlabel "." ) toplabel; a label is alphanum, then alphanum or '-', ending
+  // in alphanum. Each label in turn; whatever breaks the pattern (an empty label, a '-' at either
+  // end, a trailing dot) goes to the careful parser.
+  for (;;) {
+    label = i;
+    if (!(cls(i) & kAlnum)) return false;
+    for (;;) {
+      std::uint8_t k;
+      while ((k = cls(i)) & kAlnum) {
+        seen |= k;
+        ++i;
+      }
+      if (k != kHostDash) break;
+      seen |= k;
+      while (cls(i) == kHostDash) ++i;
+      if (!(cls(i) & kAlnum)) return false;
     }
-    seen |= k;
-    prev = k;
+    if (cls(i) != kHostDot) break;
+    ++i;
   }
-  // The last label: not empty (no trailing dot: the careful parser takes those), no '-' at its end.
-  if (prev & (kHostDash | kHostDot)) return false;
-  host = std::string_view(p + pos, i - pos);
+  host = std::string_view(text.data() + pos, i - pos);
   if (!(seen & (kHostAlpha | kHostDash))) {
     if (!valid_ipv4(host)) return false;  // digits and dots only: an IPv4 address
     kind = HostKind::IPv4;
   } else {
-    if (!chars::is_alpha(p[label])) return false;  // toplabel = ALPHA ...
+    if (!chars::is_alpha(text[label])) return false;  // toplabel = ALPHA ...
     kind = HostKind::Name;
   }
   pos = i;
