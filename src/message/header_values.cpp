@@ -29,6 +29,34 @@ ParseResult<std::string_view> parse_token(std::string_view value, std::string_vi
 ParseResult<std::vector<std::string_view>> parse_token_list(std::string_view value,
                                                             std::string_view what,
                                                             bool allow_empty) {
+  {
+    // The common case in one pass: token *( SWS "," SWS token ). Anything else (an empty
+    // element, a bad character, an empty value) is left to parse_list, with its errors.
+    const char* p = value.data();
+    std::size_t n = value.size(), i = 0;
+    ParseResult<std::vector<std::string_view>> r{std::in_place};
+    r->reserve(8);
+    while (i < n && chars::is_ws(p[i])) ++i;
+    bool ok = i < n;
+    while (ok) {
+      std::size_t s = i;
+      while (i < n && chars::is_token(p[i])) ++i;
+      if (i == s) {
+        ok = false;
+        break;
+      }
+      r->emplace_back(p + s, i - s);
+      while (i < n && chars::is_ws(p[i])) ++i;
+      if (i == n) break;
+      if (p[i] != ',') {
+        ok = false;
+        break;
+      }
+      ++i;
+      while (i < n && chars::is_ws(p[i])) ++i;
+    }
+    if (ok) return r;
+  }
   return parse_list<std::string_view>(
       value, [what](std::string_view item) { return parse_token(item, what); }, allow_empty);
 }

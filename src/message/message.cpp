@@ -495,21 +495,8 @@ namespace {
 // parse_via_plain). False when any element needs its careful parser, or a field has none.
 template <class T, class F>
 bool plain_list(std::span<const HeaderField> fields, HeaderId id, std::vector<T>& out, F&& parse) {
-  for (const HeaderField& f : fields) {
-    if (f.id != id) continue;
-    std::string_view v = f.value;
-    if (v.empty()) return false;
-    if (!std::memchr(v.data(), ',', v.size())) {
-      if (!parse(v, out.emplace_back())) return false;
-      continue;
-    }
-    bool ok = true;
-    std::size_t before = out.size();
-    bool closed = split_list(v, [&](std::string_view item, std::size_t) {
-      if (ok && !parse(item, out.emplace_back())) ok = false;
-    });
-    if (!ok || !closed || out.size() == before) return false;
-  }
+  for (const HeaderField& f : fields)
+    if (f.id == id && !plain_list_into(f.value, out, parse)) return false;
   return true;
 }
 

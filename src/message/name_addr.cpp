@@ -175,7 +175,26 @@ static ParseResult<NameAddr> parse_name_addr_careful(std::string_view text) {
   return na;
 }
 
+static ParseResult<std::vector<NameAddr>> parse_name_addr_list_careful(std::string_view text);
+
 ParseResult<std::vector<NameAddr>> parse_name_addr_list(std::string_view text) {
+  {
+    ParseResult<std::vector<NameAddr>> r{std::in_place};
+    if (plain_list_into(text, *r, parse_name_addr_plain)) {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_name_addr_list_careful(text);
+      if (!c || c->size() != r->size()) std::abort();
+      for (std::size_t i = 0; i < r->size(); ++i)
+        if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
+#endif
+      return r;
+    }
+  }
+  return parse_name_addr_list_careful(text);
+}
+
+static ParseResult<std::vector<NameAddr>> parse_name_addr_list_careful(std::string_view text) {
   std::vector<NameAddr> out;
   std::optional<ParseError> err;
   bool closed = split_list(text, [&](std::string_view item, std::size_t off) {
@@ -198,6 +217,8 @@ ParseResult<ContactList> parse_contact(std::string_view text) {
     cl.star = true;
     return cl;
   }
+  if (plain_list_into(text, cl.contacts, parse_name_addr_plain)) return cl;
+  cl.contacts.clear();
   auto list = parse_name_addr_list(text);
   if (!list) return fail(std::move(list).error());
   cl.contacts = std::move(*list);

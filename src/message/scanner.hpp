@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "message/error.hpp"
 
@@ -162,6 +163,22 @@ bool split_list(std::string_view value, F&& f) {
     }
   }
   return !quoted && !angle;
+}
+
+// Appends each element of a list header value to out, parsed in place by a plain parser
+// (bool parse(std::string_view, T&), such as parse_via_plain): false when any element needs its
+// careful parser, when a quote or bracket does not close, or when there is no element. A value
+// without a comma is one element and is not scanned for commas twice.
+template <class T, class F>
+bool plain_list_into(std::string_view value, std::vector<T>& out, F&& parse) {
+  if (value.empty()) return false;
+  if (value.find(',') == std::string_view::npos) return parse(value, out.emplace_back());
+  bool ok = true;
+  std::size_t before = out.size();
+  bool closed = split_list(value, [&](std::string_view item, std::size_t) {
+    if (ok && !parse(item, out.emplace_back())) ok = false;
+  });
+  return ok && closed && out.size() > before;
 }
 
 }  // namespace parley::message
