@@ -175,6 +175,7 @@ bool plain_list_into(std::string_view value, std::vector<T>& out, F&& parse) {
   if (value.find(',') == std::string_view::npos) return parse(value, out.emplace_back());
   bool ok = true;
   std::size_t before = out.size();
+  out.reserve(before + 4);
   bool closed = split_list(value, [&](std::string_view item, std::size_t) {
     if (ok && !parse(item, out.emplace_back())) ok = false;
   });
