@@ -31,14 +31,14 @@ struct ScannedLine {
 namespace line_scan_detail {
 
 struct Masks {
-  std::uint64_t lf = 0, odd = 0, colon = 0;
+  std::uint64_t lf = 0, cr = 0, odd = 0, colon = 0;
 };
 
 inline Masks classify(const char* p) {
   Masks m;
 #if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n'), c1f = _mm_set1_epi8(0x1f), tab = _mm_set1_epi8('\t'),
-                del = _mm_set1_epi8(0x7f), colon = _mm_set1_epi8(':');
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), c1f = _mm_set1_epi8(0x1f),
+                tab = _mm_set1_epi8('\t'), del = _mm_set1_epi8(0x7f), colon = _mm_set1_epi8(':');
   for (int i = 0; i < 4; ++i) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
     __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x);  // x <= 0x1f
@@ -48,6 +48,7 @@ inline Masks classify(const char* p) {
       return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(v)));
     };
     m.lf |= bits(_mm_cmpeq_epi8(x, lf)) << (16 * i);
+    m.cr |= bits(_mm_cmpeq_epi8(x, cr)) << (16 * i);
     m.odd |= bits(odd) << (16 * i);
     m.colon |= bits(_mm_cmpeq_epi8(x, colon)) << (16 * i);
   }
@@ -55,6 +56,7 @@ inline Masks classify(const char* p) {
   for (int i = 0; i < 64; ++i) {
     auto c = static_cast<unsigned char>(p[i]);
     m.lf |= static_cast<std::uint64_t>(c == '\n') << i;
+    m.cr |= static_cast<std::uint64_t>(c == '\r') << i;
     m.odd |= static_cast<std::uint64_t>((c < 0x20 && c != '\t') || c == 0x7f) << i;
     m.colon |= static_cast<std::uint64_t>(c == ':') << i;
   }
@@ -64,58 +66,60 @@ inline Masks classify(const char* p) {
 
 }  // namespace line_scan_detail
 
-// Calls f(const ScannedLine&) for each line of b from `from` on that ends in LF, in order, until f
-// returns false or no LF follows. Returns false when f stopped the scan.
+// Calls f(const ScannedLine&) for each line of b that ends in LF, in order, until f returns
+// false or no LF follows. Returns false when f stopped the scan.
+//
+// Whether a line is plain costs one comparison: the scan keeps the position of the first byte
+// so far that no plain line holds (a control byte other than HTAB, the LFs, and CRs right before
+// an LF), and a line is plain when that position lies beyond its LF.
 template <class F>
-inline bool scan_lines(std::string_view b, F&& f, std::size_t from = 0) {
+inline bool scan_lines(std::string_view b, F&& f) {
   using line_scan_detail::Masks;
   constexpr std::size_t npos = std::string_view::npos;
   const char* data = b.data();
   const std::size_t n = b.size();
-  std::size_t line_start = from;
-  std::size_t colon = npos;  // first colon of the unfinished line, when seen in an earlier block
-  bool odd_carry = false;    // the unfinished line had an odd byte in an earlier block
-  bool cr_last = false;      // the previous block ended in a CR
-  for (std::size_t block = from; block < n; block += 64) {
+  std::size_t line_start = 0;
+  std::size_t colon = npos;      // first colon of the unfinished line, seen in an earlier block
+  std::size_t first_odd = npos;  // first byte no plain line holds
+  bool cr_last = false;          // the previous block ended in a CR
+  for (std::size_t block = 0; block < n; block += 64) {
     std::size_t left = n - block;
     Masks m;
     if (left >= 64) {
       m = line_scan_detail::classify(data + block);
     } else {
-      char tail[64];  // padded with spaces, which are neither LF, nor colon, nor odd
+      char tail[64];  // padded with spaces, which are neither LF, nor CR, nor colon, nor odd
       std::memset(tail, ' ', sizeof tail);
       std::memcpy(tail, data + block, left);
       m = line_scan_detail::classify(tail);
     }
-    // A CR at the end of the previous block is allowed only right before an LF.
-    if (cr_last && !(m.lf & 1)) odd_carry = true;
-    while (m.lf) {
-      unsigned k = static_cast<unsigned>(__builtin_ctzll(m.lf));
-      std::uint64_t below = (1ull << k) - 1;  // bits 0..k-1 (k < 64)
-      std::uint64_t odd = m.odd & below;
-      if (k > 0 && data[block + k - 1] == '\r') odd &= ~(1ull << (k - 1));
+    // A CR at the end of the previous block is fine only right before an LF.
+    if (cr_last && !(m.lf & 1) && first_odd == npos) first_odd = block - 1;
+    std::uint64_t odd = m.odd & ~m.lf & ~(m.cr & (m.lf >> 1));
+    cr_last = (odd >> 63) && (m.cr >> 63);
+    if (cr_last) odd &= ~(1ull << 63);
+    if (odd && first_odd == npos) first_odd = block + static_cast<unsigned>(__builtin_ctzll(odd));
+    std::uint64_t lf = m.lf, colons = m.colon;
+    while (lf) {
+      unsigned k = static_cast<unsigned>(__builtin_ctzll(lf));
+      lf &= lf - 1;
+      std::uint64_t below = (1ull << k) - 1;  // k < 64
+      std::uint64_t c = colons & below;
       ScannedLine l;
       l.start = line_start;
       l.lf = block + k;
-      l.plain = !odd && !odd_carry;
-      std::uint64_t c = m.colon & below;
+      l.plain = first_odd > l.lf;
       l.colon = colon != npos ? colon
                 : c           ? block + static_cast<unsigned>(__builtin_ctzll(c))
                               : npos;
-      std::uint64_t upto = below | (1ull << k);
-      m.lf &= ~upto;
-      m.odd &= ~upto;
-      m.colon &= ~upto;
-      odd_carry = false;
+      colons &= ~below;
       colon = npos;
       line_start = l.lf + 1;
       if (!f(l)) return false;
     }
     if (left < 64) break;
     // What is left of this block belongs to a line that continues in the next one.
-    cr_last = (m.odd >> 63) && data[block + 63] == '\r';
-    if (m.odd & ~(cr_last ? 1ull << 63 : 0)) odd_carry = true;
-    if (colon == npos && m.colon) colon = block + static_cast<unsigned>(__builtin_ctzll(m.colon));
+    if (colon == npos && colons) colon = block + static_cast<unsigned>(__builtin_ctzll(colons));
   }
   return true;
 }
