@@ -120,6 +120,18 @@ void append_qvalue(std::string& out, std::uint16_t q) {
 ParseResult<std::string_view> parse_callid(std::string_view text, std::string_view what) {
   std::string_view t = trim(text);
   if (t.empty()) return fail(syntax_error("empty " + std::string(what)));
+  {
+    // callid = word [ "@" word ]: a run of word characters, then at most one '@' inside it.
+    const char* p = t.data();
+    std::size_t n = t.size(), i = 0;
+    while (i < n && chars::is_word(p[i])) ++i;
+    if (i == n) return t;
+    if (p[i] == '@' && i > 0 && i + 1 < n) {
+      ++i;
+      while (i < n && chars::is_word(p[i])) ++i;
+      if (i == n) return t;
+    }
+  }
   std::size_t at = std::string_view::npos;
   for (std::size_t i = 0; i < t.size(); ++i) {
     char c = t[i];

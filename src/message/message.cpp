@@ -462,11 +462,36 @@ ParseResult<T> missing(HeaderId id) {
 }
 }  // namespace
 
+namespace {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+constexpr bool kCrosscheck = true;
+#else
+constexpr bool kCrosscheck = false;
+#endif
+
+// Debug and fuzz builds hold the plain parsers to the careful ones: same values, rendered.
+// Called under `if constexpr (kCrosscheck)`, so that release builds do not parse twice.
+template <class T>
+void crosscheck(const T& plain, const ParseResult<T>& careful) {
+  if (!careful) std::abort();
+  if constexpr (requires { plain.size(); }) {
+    if (plain.size() != careful->size()) std::abort();
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      if (plain[i].to_string() != (*careful)[i].to_string()) std::abort();
+  } else {
+    if (plain.to_string() != careful->to_string()) std::abort();
+  }
+}
+}  // namespace
+
 const ParseResult<Uri>& Message::request_uri() const {
   if (!cache_.request_uri) {
     if (is_response())
       cache_.request_uri.emplace(fail(syntax_error("a response has no Request-URI")));
-    else {
+    else if (auto& r = cache_.request_uri.emplace(std::in_place);
+             parse_uri_plain(request_uri_, *r)) {
+      if constexpr (kCrosscheck) crosscheck(*r, parse_uri(request_uri_));
+    } else {
       auto u = parse_uri(request_uri_);
       if (!u) {
         ParseError e = std::move(u).error();
@@ -500,25 +525,6 @@ bool plain_list(std::span<const HeaderField> fields, HeaderId id, std::vector<T>
   return true;
 }
 
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-constexpr bool kCrosscheck = true;
-#else
-constexpr bool kCrosscheck = false;
-#endif
-
-// Debug and fuzz builds hold the plain parsers to the careful ones: same values, rendered.
-// Called under `if constexpr (kCrosscheck)`, so that release builds do not parse twice.
-template <class T>
-void crosscheck(const T& plain, const ParseResult<T>& careful) {
-  if (!careful) std::abort();
-  if constexpr (requires { plain.size(); }) {
-    if (plain.size() != careful->size()) std::abort();
-    for (std::size_t i = 0; i < plain.size(); ++i)
-      if (plain[i].to_string() != (*careful)[i].to_string()) std::abort();
-  } else {
-    if (plain.to_string() != careful->to_string()) std::abort();
-  }
-}
 }  // namespace
 
 const ParseResult<std::vector<Via>>& Message::via() const {
