@@ -47,6 +47,14 @@ bool is_gen_value_char(char c) { return chars::is_token(c) || c == ':' || c == '
 }  // namespace
 
 ParseResult<Params> parse_header_params(Scanner& s) {
+  {
+    ParseResult<Params> r{std::in_place};
+    std::size_t pos = s.pos();
+    if (parse_header_params_plain(s.text(), pos, *r)) {
+      s.seek(pos);
+      return r;
+    }
+  }
   Params params;
   while (s.consume_sep(';')) {
     Param p;
