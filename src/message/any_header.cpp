@@ -30,8 +30,8 @@ ParseResult<AnyHeader> wrap(ParseResult<T>&& r) {
 template <class T, class Plain, class Careful>
 ParseResult<AnyHeader> in_place(std::string_view value, Plain&& plain, Careful&& careful) {
   ParseResult<AnyHeader> r(std::in_place, std::in_place_type<T>);
-  if (plain(value, std::get<T>(*r))) return r;
-  return wrap(careful(value));
+  if (!plain(value, std::get<T>(*r))) r = wrap(careful(value));
+  return r;
 }
 
 // Authorization, Proxy-Authorization, WWW-Authenticate and Proxy-Authenticate may repeat although

@@ -104,20 +104,20 @@ bool parse_name_addr_plain(std::string_view text, NameAddr& out) {
 static ParseResult<NameAddr> parse_name_addr_careful(std::string_view text);
 
 ParseResult<NameAddr> parse_name_addr(std::string_view text) {
-  {
-    ParseResult<NameAddr> r{std::in_place};
-    if (parse_name_addr_plain(text, *r)) {
+  // One object returned by name on every path: a NameAddr is large, and a move of it costs.
+  ParseResult<NameAddr> r{std::in_place};
+  if (!parse_name_addr_plain(text, *r)) {
+    r = parse_name_addr_careful(text);
+  } else {
 #if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-      // Debug and fuzz builds hold the plain parser to the careful one.
-      auto c = parse_name_addr_careful(text);
-      if (!c || c->to_string() != r->to_string() || c->display_quoted != r->display_quoted ||
-          c->angle_brackets != r->angle_brackets || c->uri.text() != r->uri.text())
-        std::abort();
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_name_addr_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->display_quoted != r->display_quoted ||
+        c->angle_brackets != r->angle_brackets || c->uri.text() != r->uri.text())
+      std::abort();
 #endif
-      return r;
-    }
   }
-  return parse_name_addr_careful(text);
+  return r;
 }
 
 static ParseResult<NameAddr> parse_name_addr_careful(std::string_view text) {

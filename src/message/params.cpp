@@ -46,15 +46,19 @@ namespace {
 bool is_gen_value_char(char c) { return chars::is_token(c) || c == ':' || c == '[' || c == ']'; }
 }  // namespace
 
+static ParseResult<Params> parse_header_params_careful(Scanner& s);
+
 ParseResult<Params> parse_header_params(Scanner& s) {
-  {
-    ParseResult<Params> r{std::in_place};
-    std::size_t pos = s.pos();
-    if (parse_header_params_plain(s.text(), pos, *r)) {
-      s.seek(pos);
-      return r;
-    }
-  }
+  ParseResult<Params> r{std::in_place};  // returned by name: no move of the parameter list
+  std::size_t pos = s.pos();
+  if (parse_header_params_plain(s.text(), pos, *r))
+    s.seek(pos);
+  else
+    r = parse_header_params_careful(s);
+  return r;
+}
+
+static ParseResult<Params> parse_header_params_careful(Scanner& s) {
   Params params;
   while (s.consume_sep(';')) {
     Param p;

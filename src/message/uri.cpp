@@ -536,20 +536,20 @@ bool parse_uri_plain(std::string_view text, Uri& out) {
 static ParseResult<Uri> parse_uri_careful(std::string_view text);
 
 ParseResult<Uri> parse_uri(std::string_view text) {
-  {
-    ParseResult<Uri> r{std::in_place};
-    if (parse_uri_plain(text, *r)) {
+  // One object returned by name on every path: a Uri is large, and a move of it costs.
+  ParseResult<Uri> r{std::in_place};
+  if (!parse_uri_plain(text, *r)) {
+    r = parse_uri_careful(text);
+  } else {
 #if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-      // Debug and fuzz builds hold the plain parser to the careful one.
-      auto c = parse_uri_careful(text);
-      if (!c || c->to_string() != r->to_string() || c->text() != r->text() ||
-          c->sip()->host_kind != r->sip()->host_kind)
-        std::abort();
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_uri_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->text() != r->text() ||
+        c->sip()->host_kind != r->sip()->host_kind)
+      std::abort();
 #endif
-      return r;
-    }
   }
-  return parse_uri_careful(text);
+  return r;
 }
 
 static ParseResult<Uri> parse_uri_careful(std::string_view text) {

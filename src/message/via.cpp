@@ -70,18 +70,18 @@ bool parse_via_plain(std::string_view text, Via& out) {
 static ParseResult<Via> parse_via_careful(std::string_view text);
 
 ParseResult<Via> parse_via(std::string_view text) {
-  {
-    ParseResult<Via> r{std::in_place};
-    if (parse_via_plain(text, *r)) {
+  // One object returned by name on every path: a Via is large, and a move of it costs.
+  ParseResult<Via> r{std::in_place};
+  if (!parse_via_plain(text, *r)) {
+    r = parse_via_careful(text);
+  } else {
 #if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-      // Debug and fuzz builds hold the plain parser to the careful one.
-      auto c = parse_via_careful(text);
-      if (!c || c->to_string() != r->to_string() || c->host_kind != r->host_kind) std::abort();
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_via_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->host_kind != r->host_kind) std::abort();
 #endif
-      return r;
-    }
   }
-  return parse_via_careful(text);
+  return r;
 }
 
 static ParseResult<Via> parse_via_careful(std::string_view text) {
