@@ -1,6 +1,7 @@
 #include "message/params.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace parley::message {
 
@@ -43,7 +44,14 @@ void Params::append_to(std::string& out) const {
 namespace {
 // gen-value as token / host: token characters plus the ':' '[' ']' of IPv6 addresses, which
 // appear unbracketed in Via's received (RFC 5118 §4.5).
-bool is_gen_value_char(char c) { return chars::is_token(c) || c == ':' || c == '[' || c == ']'; }
+constexpr std::array<bool, 256> make_gen_value_chars() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = chars::is_token(static_cast<char>(c)) || c == ':' || c == '[' || c == ']';
+  return t;
+}
+constexpr std::array<bool, 256> kGenValueChars = make_gen_value_chars();
+bool is_gen_value_char(char c) { return kGenValueChars[static_cast<unsigned char>(c)]; }
 }  // namespace
 
 static ParseResult<Params> parse_header_params_careful(Scanner& s);
