@@ -31,6 +31,10 @@ class [[nodiscard]] Result {
   template <class U = T>
   requires std::is_constructible_v<T, U&&> Result(U&& value)
       : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT: implicit
+  // Constructs the value in place: for a large T, one construction instead of one and a move.
+  template <class... A>
+  explicit Result(std::in_place_t, A&&... args)
+      : v_(std::in_place_index<0>, std::forward<A>(args)...) {}
   template <class G>
   Result(Unexpected<G> e) : v_(std::in_place_index<1>, std::move(e.error)) {}  // NOLINT: implicit
 

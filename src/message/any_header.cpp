@@ -12,10 +12,26 @@ namespace parley::message {
 
 namespace {
 
+// Debug and fuzz builds take the public parsers, which compare plain and careful results.
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+constexpr bool kCrosscheck = true;
+#else
+constexpr bool kCrosscheck = false;
+#endif
+
 template <class T>
-ParseResult<AnyHeader> wrap(ParseResult<T> r) {
+ParseResult<AnyHeader> wrap(ParseResult<T>&& r) {
   if (!r) return fail(std::move(r).error());
-  return AnyHeader(std::in_place_type<T>, std::move(*r));
+  return ParseResult<AnyHeader>(std::in_place, std::in_place_type<T>, std::move(*r));
+}
+
+// A plain parser (parse_via_plain, ...) writing straight into the AnyHeader it returns; the
+// careful parser when the plain one declines.
+template <class T, class Plain, class Careful>
+ParseResult<AnyHeader> in_place(std::string_view value, Plain&& plain, Careful&& careful) {
+  ParseResult<AnyHeader> r(std::in_place, std::in_place_type<T>);
+  if (!plain(value, std::get<T>(*r))) r = wrap(careful(value));
+  return r;
 }
 
 // Authorization, Proxy-Authorization, WWW-Authenticate and Proxy-Authenticate may repeat although
@@ -61,11 +77,21 @@ ParseResult<AnyHeader> parse_header(HeaderId id, std::string_view value) {
       return AnyHeader(std::in_place_type<std::string_view>, value);
     // ---- RFC 3261 core, parsed by the existing parsers
     case HeaderId::Via:
-      return wrap(parse_via_list(value));
+      return in_place<std::vector<Via>>(
+          value,
+          [](std::string_view v, std::vector<Via>& out) {
+            return kCrosscheck ? false : plain_list_into(v, out, parse_via_plain);
+          },
+          parse_via_list);
     case HeaderId::From:
     case HeaderId::To:
     case HeaderId::ReplyTo:
-      return wrap(parse_name_addr(value));
+      return in_place<NameAddr>(
+          value,
+          [](std::string_view v, NameAddr& out) {
+            return kCrosscheck ? false : parse_name_addr_plain(v, out);
+          },
+          parse_name_addr);
     case HeaderId::Contact:
       return wrap(parse_contact(value));
     case HeaderId::Route:
@@ -74,7 +100,12 @@ ParseResult<AnyHeader> parse_header(HeaderId id, std::string_view value) {
     case HeaderId::ServiceRoute:
     case HeaderId::PAssertedIdentity:
     case HeaderId::PPreferredIdentity:
-      return wrap(parse_name_addr_list(value));
+      return in_place<std::vector<NameAddr>>(
+          value,
+          [](std::string_view v, std::vector<NameAddr>& out) {
+            return kCrosscheck ? false : plain_list_into(v, out, parse_name_addr_plain);
+          },
+          parse_name_addr_list);
     case HeaderId::CSeq:
       return wrap(parse_cseq(value));
     case HeaderId::CallId:

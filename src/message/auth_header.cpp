@@ -17,6 +17,7 @@ constexpr std::array<std::string_view, 6> kAlgorithms = {
 // repeat (RFC 7235 §2.1).
 ParseResult<std::vector<AuthParam>> parse_auth_params(Scanner& s) {
   std::vector<AuthParam> out;
+  out.reserve(12);  // Digest credentials carry up to ten or so: one allocation, not five
   for (;;) {
     s.skip_ws();
     if (s.consume(',')) continue;

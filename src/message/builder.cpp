@@ -136,6 +136,14 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
     return std::nullopt;
   // The Via we answer along must at least be a Via: without sent-by there is nowhere to send.
   if (vias.front().find('/') == std::string_view::npos) return std::nullopt;
+  // A field longer than a parser takes (Limits::max_header_length) cannot be echoed: the response
+  // would not parse at the peer either. Such a request gets no answer.
+  constexpr std::size_t kRoom = 64;  // name, ": ", and the tag added to To
+  const std::size_t max_value = Limits{}.max_header_length - kRoom;
+  for (std::string_view v : {from, to, call_id, cseq})
+    if (v.size() > max_value) return std::nullopt;
+  for (std::string_view via : vias)
+    if (via.size() > max_value) return std::nullopt;
   MessageBuilder b = MessageBuilder::response(error.status, error.reason_phrase());
   // One field per field received, as response_to() does: joined into one line, a few long Via
   // fields make a field longer than a parser takes (Limits::max_header_length).

@@ -6,6 +6,7 @@
 
 #include "message/cseq.hpp"
 #include "message/header_id.hpp"
+#include "message/line_scan.hpp"
 #include "message/scanner.hpp"
 
 namespace parley::message {
@@ -52,30 +53,31 @@ Frame frame(std::string_view b, const Limits& limits) {
     have_length = true;
     return std::nullopt;
   };
-  std::size_t line_start = 0;
-  for (std::size_t pos = 0;; line_start = pos) {
-    if (pos > limits.max_message_size) break;
-    const void* p = pos < b.size() ? std::memchr(b.data() + pos, '\n', b.size() - pos) : nullptr;
-    if (!p) break;
-    std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(p) - b.data());
-    pos = lf + 1;
-    std::string_view line = b.substr(line_start, lf - line_start);
+  std::optional<Frame> bad;
+  std::size_t next_line = 0;
+  scan_line_ends(b, [&](std::size_t lf) {
+    std::size_t line_start = next_line;
+    next_line = lf + 1;
+    if (line_start > limits.max_message_size) return false;
+    std::string_view line(b.data() + line_start, lf - line_start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     bool continuation = !line.empty() && chars::is_ws(line[0]);
     if (length_at != kNone && continuation) {
       length_text.append(" ").append(line);
-      continue;
+      return true;
     }
     if (length_at != kNone)
-      if (auto bad = take_length()) return *bad;
+      if ((bad = take_length())) return false;
     if (line.empty() && line_start > 0) {
       header_end = lf + 1;
-      break;
+      return false;
     }
     // Content-Length or its compact form "l" (§7.3.3).
-    // Only a name starting with c or l can be it: most lines cost one comparison.
+    // Only "l" or a name of at least 14 bytes with an 'l' at 8 ("Content-Length") can be it: most
+    // lines cost a comparison or two.
     if (line_start > 0 && !line.empty() && !continuation &&
-        ((line[0] | 0x20) == 'c' || (line[0] | 0x20) == 'l')) {
+        ((line[0] | 0x20) == 'l' ||
+         ((line[0] | 0x20) == 'c' && line.size() > 14 && (line[8] | 0x20) == 'l'))) {
       std::size_t colon = line.find(':');
       if (colon != std::string_view::npos &&
           header_id(trim(line.substr(0, colon))) == HeaderId::ContentLength) {
@@ -83,7 +85,9 @@ Frame frame(std::string_view b, const Limits& limits) {
         length_at = line_start;
       }
     }
-  }
+    return true;
+  });
+  if (bad) return *bad;
   if (header_end == std::string_view::npos) {
     if (b.size() > limits.max_message_size)
       return malformed(

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "message/scanner.hpp"
 
@@ -89,7 +90,14 @@ struct Index {
   std::array<HeaderId, 26> by_compact{};
   // Names bucketed by (length, lower-case first letter): at most a handful to compare.
   static constexpr std::size_t kMaxLen = 24;
-  std::array<std::array<const Name*, 4>, kMaxLen * 26> buckets{};
+  struct Entry {
+    HeaderId id = HeaderId::Unknown;
+    // The name in lower case, and per byte the bit that folds case: 0x20 for a letter, 0 for '-'.
+    // Then (input | fold) == lower is a case-insensitive compare that a '-' matches only exactly
+    // (a CR OR 0x20 would otherwise pass for '-').
+    std::array<char, kMaxLen> lower{}, fold{};
+  };
+  std::array<std::array<Entry, 4>, kMaxLen * 26> buckets{};
 };
 
 constexpr Index make_index() {
@@ -100,8 +108,12 @@ constexpr Index make_index() {
     auto& b = ix.buckets[n.name.size() * 26 + (ascii_lower(n.name[0]) - 'a')];
     bool placed = false;
     for (auto& slot : b)
-      if (!slot) {
-        slot = &n;
+      if (slot.id == HeaderId::Unknown) {
+        slot.id = n.id;
+        for (std::size_t i = 0; i < n.name.size(); ++i) {
+          slot.lower[i] = ascii_lower(n.name[i]);
+          slot.fold[i] = n.name[i] == '-' ? 0 : 0x20;
+        }
         placed = true;
         break;
       }
@@ -111,25 +123,30 @@ constexpr Index make_index() {
 }
 constexpr Index kIndex = make_index();
 
-}  // namespace
-
-namespace {
-// Known names hold only letters and '-'. For a token character x and such a name character n,
-// (x | 0x20) == lower(n) exactly when x equals n ignoring case ('-' | 0x20 is '-', and the only
-// other byte that maps onto '-' is CR, which a token never holds). So a case-insensitive compare
-// is an OR and an equality, eight bytes at a time.
-bool equals_known(std::string_view input, std::string_view known) {
-  std::size_t n = input.size(), i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t a, b;
-    std::memcpy(&a, input.data() + i, 8);
-    std::memcpy(&b, known.data() + i, 8);
-    if ((a | 0x2020202020202020ull) != (b | 0x2020202020202020ull)) return false;
-  }
-  for (; i < n; ++i)
-    if ((input[i] | 0x20) != (known[i] | 0x20)) return false;
-  return true;
+template <std::size_t N>
+bool equal_at(const char* in, const Index::Entry& e, std::size_t i) {
+  using U = std::conditional_t<N == 8, std::uint64_t,
+                               std::conditional_t<N == 4, std::uint32_t, std::uint16_t>>;
+  U a, f, l;
+  std::memcpy(&a, in + i, N);
+  std::memcpy(&f, e.fold.data() + i, N);
+  std::memcpy(&l, e.lower.data() + i, N);
+  return static_cast<U>(a | f) == l;
 }
+
+// Whole words, the last one overlapping the one before: no loop over single bytes. n >= 2.
+bool equals_known(std::string_view input, const Index::Entry& e) {
+  const char* p = input.data();
+  std::size_t n = input.size();
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8)
+      if (!equal_at<8>(p, e, i)) return false;
+    return n % 8 == 0 || equal_at<8>(p, e, n - 8);
+  }
+  if (n >= 4) return equal_at<4>(p, e, 0) && equal_at<4>(p, e, n - 4);
+  return equal_at<2>(p, e, 0) && equal_at<2>(p, e, n - 2);
+}
+
 }  // namespace
 
 HeaderId header_id(std::string_view name) {
@@ -138,12 +155,9 @@ HeaderId header_id(std::string_view name) {
   if (first < 'a' || first > 'z') return HeaderId::Unknown;
   if (name.size() == 1) return kIndex.by_compact[first - 'a'];
   if (name.size() >= Index::kMaxLen) return HeaderId::Unknown;
-  // CR is the one byte that OR 0x20 maps onto '-' (see equals_known); the framer and
-  // error_response hand over names the parser would refuse, so keep them from matching.
-  if (std::memchr(name.data(), '\r', name.size())) return HeaderId::Unknown;
-  for (const Name* n : kIndex.buckets[name.size() * 26 + (first - 'a')]) {
-    if (!n) break;
-    if (equals_known(name, n->name)) return n->id;
+  for (const Index::Entry& e : kIndex.buckets[name.size() * 26 + (first - 'a')]) {
+    if (e.id == HeaderId::Unknown) break;
+    if (equals_known(name, e)) return e.id;
   }
   return HeaderId::Unknown;
 }

@@ -29,6 +29,34 @@ ParseResult<std::string_view> parse_token(std::string_view value, std::string_vi
 ParseResult<std::vector<std::string_view>> parse_token_list(std::string_view value,
                                                             std::string_view what,
                                                             bool allow_empty) {
+  {
+    // The common case in one pass: token *( SWS "," SWS token ). Anything else (an empty
+    // element, a bad character, an empty value) is left to parse_list, with its errors.
+    const char* p = value.data();
+    std::size_t n = value.size(), i = 0;
+    ParseResult<std::vector<std::string_view>> r{std::in_place};
+    r->reserve(8);
+    while (i < n && chars::is_ws(p[i])) ++i;
+    bool ok = i < n;
+    while (ok) {
+      std::size_t s = i;
+      while (i < n && chars::is_token(p[i])) ++i;
+      if (i == s) {
+        ok = false;
+        break;
+      }
+      r->emplace_back(p + s, i - s);
+      while (i < n && chars::is_ws(p[i])) ++i;
+      if (i == n) break;
+      if (p[i] != ',') {
+        ok = false;
+        break;
+      }
+      ++i;
+      while (i < n && chars::is_ws(p[i])) ++i;
+    }
+    if (ok) return r;
+  }
   return parse_list<std::string_view>(
       value, [what](std::string_view item) { return parse_token(item, what); }, allow_empty);
 }
@@ -92,6 +120,18 @@ void append_qvalue(std::string& out, std::uint16_t q) {
 ParseResult<std::string_view> parse_callid(std::string_view text, std::string_view what) {
   std::string_view t = trim(text);
   if (t.empty()) return fail(syntax_error("empty " + std::string(what)));
+  {
+    // callid = word [ "@" word ]: a run of word characters, then at most one '@' inside it.
+    const char* p = t.data();
+    std::size_t n = t.size(), i = 0;
+    while (i < n && chars::is_word(p[i])) ++i;
+    if (i == n) return t;
+    if (p[i] == '@' && i > 0 && i + 1 < n) {
+      ++i;
+      while (i < n && chars::is_word(p[i])) ++i;
+      if (i == n) return t;
+    }
+  }
   std::size_t at = std::string_view::npos;
   for (std::size_t i = 0; i < t.size(); ++i) {
     char c = t[i];

@@ -1,8 +1,10 @@
 #include "message/message.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
+#include "message/line_scan.hpp"
 #include "message/status.hpp"
 
 namespace parley::message {
@@ -23,6 +25,15 @@ ParseError at(std::uint16_t status, std::string what, std::uint32_t line, std::s
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; the literal is case-insensitive (§7.1).
 enum class VersionCheck { Ok, Other, Malformed };
 VersionCheck check_version(std::string_view v) {
+  // "SIP/2.0" as nearly everyone writes it, in one compare ('/' | 0x20 is '/'; the bytes that
+  // OR 0x20 maps onto a letter or '/' other than themselves are upper case letters and controls,
+  // and a start line with a control character never gets here).
+  if (v.size() == 7) {
+    std::uint64_t x = 0, sip = 0;
+    std::memcpy(&x, v.data(), 7);
+    std::memcpy(&sip, "sip/2.0", 7);
+    if ((x | 0x0000000020202020ull) == sip) return VersionCheck::Ok;
+  }
   if (v.size() < 7 || !iequals(v.substr(0, 4), "SIP/")) return VersionCheck::Malformed;
   std::string_view num = v.substr(4);
   std::size_t dot = num.find('.');
@@ -95,9 +106,184 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
                    "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
                        std::to_string(limits.max_message_size),
                    0, limits.max_message_size));
+  // Built in place and returned by name: a Message is large, and moving it costs.
+  ParseResult<Message> r{std::in_place, Empty{}};
+  if (!r->index_plain(bytes, limits)) {
+    r = parse_careful(bytes, limits);
+  } else {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+    // Debug and fuzz builds hold the fast path to the careful one: same start line, same fields
+    // at the same places, same body.
+    auto c = parse_careful(bytes, limits);
+    if (!c || !same_index(*r, *c)) std::abort();
+#endif
+  }
+  return r;
+}
+
+// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
+// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
+// false, and parse_careful() parses the message again from the start, with the exact errors.
+bool Message::index_plain(std::string_view bytes, const Limits& limits) {
+  if (bytes.empty() || bytes[0] == '\r' || bytes[0] == '\n') return false;
+  std::string_view b = own(bytes);
+  const char* data = b.data();
+  std::uint32_t line = 0;
+  std::size_t body = std::string_view::npos;
+  bool ok = true;
+  scan_lines(b, [&](const ScannedLine& l) {
+    ++line;
+    std::size_t fend = (l.lf > l.start && data[l.lf - 1] == '\r') ? l.lf - 1 : l.lf;
+    if (!l.plain) return ok = false;
+    if (line == 1) {
+      if (read_start_line(std::string_view(data, fend), 0, 1, limits)) return ok = false;
+      return true;
+    }
+    if (fend == l.start) {  // the empty line
+      body = l.lf + 1;
+      return false;
+    }
+    // A line that starts with white space continues the previous one (§7.3.1): careful path.
+    if ((l.lf + 1 < b.size() && chars::is_ws(data[l.lf + 1])) || l.colon >= fend ||
+        fend - l.start > limits.max_header_length || fields_.size() == limits.max_headers)
+      return ok = false;
+    std::string_view name(data + l.start, l.colon - l.start);
+    HeaderId id = header_id(name);
+    if (id == HeaderId::Unknown) {
+      // Known names are tokens by construction; others are checked (white space before the
+      // colon, or no name at all, go to the careful path).
+      if (name.empty()) return ok = false;
+      for (char c : name)
+        if (!chars::is_token(c)) return ok = false;
+    }
+    std::size_t v = l.colon + 1, e = fend;
+    while (v < e && chars::is_ws(data[v])) ++v;
+    while (e > v && chars::is_ws(data[e - 1])) --e;
+    fields_.push_back(HeaderField{id, name, std::string_view(data + v, e - v),
+                                  std::string_view(data + l.start, fend - l.start), line,
+                                  static_cast<std::uint32_t>(v)});
+    return true;
+  });
+  if (!ok || body == std::string_view::npos) return false;
+  return !take_body(body, limits);
+}
+
+std::string_view Message::own(std::string_view bytes) {
+  auto buf = std::make_shared_for_overwrite<char[]>(bytes.size() ? bytes.size() : 1);
+  if (!bytes.empty()) std::memcpy(buf.get(), bytes.data(), bytes.size());
+  bytes_ = std::move(buf);
+  bytes_size_ = bytes.size();
+  return received();
+}
+
+bool Message::same_index(const Message& a, const Message& b) {
+  if (!(a == b) || a.fields_.size() != b.fields_.size() || a.start_line_ != b.start_line_ ||
+      a.method_ != b.method_ || a.version_ != b.version_ ||
+      a.cache_.content_length.has_value() != b.cache_.content_length.has_value())
+    return false;
+  for (std::size_t i = 0; i < a.fields_.size(); ++i) {
+    const HeaderField &x = a.fields_[i], &y = b.fields_[i];
+    if (x.id != y.id || x.name != y.name || x.value != y.value || x.raw != y.raw ||
+        x.line != y.line || x.offset != y.offset)
+      return false;
+  }
+  return true;
+}
+
+std::optional<ParseError> Message::read_start_line(std::string_view sl, std::size_t pos,
+                                                   std::uint32_t line, const Limits& limits) {
+  start_line_ = sl;
+  bool response = sl.size() >= 4 && iequals(sl.substr(0, 4), "SIP/");
+  if (sl.size() > limits.max_start_line)
+    return at(response ? 400 : 414,
+              "start line longer than " + std::to_string(limits.max_start_line) + " bytes", line,
+              pos);
+  Message& m = *this;
+  if (response) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+    std::size_t sp = sl.find(' ');
+    m.version_ = sl.substr(0, sp);
+    auto vc = check_version(m.version_);
+    if (vc == VersionCheck::Malformed)
+      return at(400, "malformed SIP version in the status line", line, pos);
+    if (vc == VersionCheck::Other)
+      return at(505, "SIP version " + std::string(m.version_) + " is not supported", line, pos);
+    if (sp == std::string_view::npos) return at(400, "status line has no status code", line, pos);
+    std::string_view code = sl.substr(sp + 1, 3);
+    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), chars::is_digit) ||
+        (sl.size() > sp + 4 && sl[sp + 4] != ' '))
+      return at(400, "status code must be three digits", line, pos + sp + 1);
+    m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    if (!valid_status(m.status_))
+      return at(400, "status code " + std::string(code) + " is outside 100-699", line,
+                pos + sp + 1);
+    m.reason_ = sl.size() > sp + 5 ? sl.substr(sp + 5) : std::string_view{};
+  } else {
+    // Request-Line = Method SP Request-URI SP SIP-Version
+    std::size_t sp1 = sl.find(' ');
+    if (sp1 == std::string_view::npos || sp1 == 0)
+      return at(400, "malformed request line", line, pos);
+    m.method_name_ = sl.substr(0, sp1);
+    for (std::size_t i = 0; i < m.method_name_.size(); ++i)
+      if (!chars::is_token(m.method_name_[i]))
+        return at(400, "invalid character in the method", line, pos + i);
+    std::size_t sp2 = sl.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos)
+      return at(400, "request line has no SIP version", line, pos + sp1);
+    m.request_uri_ = sl.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (m.request_uri_.empty())
+      return at(400, "request line has an empty Request-URI", line, pos + sp1 + 1);
+    m.version_ = sl.substr(sp2 + 1);
+    auto vc = check_version(m.version_);
+    if (vc == VersionCheck::Malformed)
+      return at(400,
+                "malformed SIP version '" + std::string(m.version_.substr(0, 16)) +
+                    "' in the request line",
+                line, pos + sp2 + 1);
+    if (vc == VersionCheck::Other)
+      return at(505, "SIP version " + std::string(m.version_) + " is not supported", line,
+                pos + sp2 + 1);
+    m.method_ = method_from_name(m.method_name_);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParseError> Message::take_body(std::size_t pos, const Limits& limits) {
+  Message& m = *this;
+  std::string_view b = received();
+  // ---- body (§7.4.1, §18.3, §20.14)
+  std::string_view rest = b.substr(pos);
+  const HeaderField* cl = nullptr;
+  for (const HeaderField& f : m.fields_) {
+    if (f.id != HeaderId::ContentLength) continue;
+    if (cl && cl->value != f.value)
+      return at(400, "conflicting Content-Length header fields", f.line, f.offset);
+    cl = &f;
+  }
+  if (cl) {
+    auto n = parse_number(cl->value);
+    if (!n) return m.locate(std::move(n).error(), *cl);
+    if (*n > limits.max_body_size)
+      return at(413,
+                "body of " + std::to_string(*n) + " bytes exceeds the limit of " +
+                    std::to_string(limits.max_body_size),
+                cl->line, cl->offset);
+    if (*n > rest.size())
+      return at(400,
+                "Content-Length " + std::to_string(*n) + " exceeds the " +
+                    std::to_string(rest.size()) + " bytes after the header",
+                cl->line, cl->offset);
+    m.body_ = rest.substr(0, *n);  // §18.3: bytes beyond Content-Length are not part of it
+    m.cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
+  } else {
+    m.body_ = rest;
+  }
+  return std::nullopt;
+}
+
+ParseResult<Message> Message::parse_careful(std::string_view bytes, const Limits& limits) {
   Message m;
-  m.bytes_ = std::make_shared<const std::string>(bytes);
-  std::string_view b = *m.bytes_;
+  std::string_view b = m.own(bytes);
   std::size_t pos = 0;
   std::uint32_t line = 1;
 
@@ -114,64 +300,12 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     return fail(at(400, "message ends inside the start line", line, pos));
   std::size_t end = (eol > pos && b[eol - 1] == '\r') ? eol - 1 : eol;
   std::string_view sl = b.substr(pos, end - pos);
-  m.start_line_ = sl;
-  bool response = sl.size() >= 4 && iequals(sl.substr(0, 4), "SIP/");
-  if (sl.size() > limits.max_start_line)
-    return fail(at(response ? 400 : 414,
-                   "start line longer than " + std::to_string(limits.max_start_line) + " bytes",
-                   line, pos));
+  if (sl.size() > limits.max_start_line) return fail(*m.read_start_line(sl, pos, line, limits));
   // No rule of the start line admits a control character but HTAB in a Reason-Phrase (§25.1).
   for (std::size_t i = 0; i < sl.size(); ++i)
     if (is_control(sl[i]))
       return fail(at(400, "control character in the start line", line, pos + i));
-  if (response) {
-    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    std::size_t sp = sl.find(' ');
-    m.version_ = sl.substr(0, sp);
-    auto vc = check_version(m.version_);
-    if (vc == VersionCheck::Malformed)
-      return fail(at(400, "malformed SIP version in the status line", line, pos));
-    if (vc == VersionCheck::Other)
-      return fail(
-          at(505, "SIP version " + std::string(m.version_) + " is not supported", line, pos));
-    if (sp == std::string_view::npos)
-      return fail(at(400, "status line has no status code", line, pos));
-    std::string_view code = sl.substr(sp + 1, 3);
-    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), chars::is_digit) ||
-        (sl.size() > sp + 4 && sl[sp + 4] != ' '))
-      return fail(at(400, "status code must be three digits", line, pos + sp + 1));
-    m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-    if (!valid_status(m.status_))
-      return fail(
-          at(400, "status code " + std::string(code) + " is outside 100-699", line, pos + sp + 1));
-    m.reason_ = sl.size() > sp + 5 ? sl.substr(sp + 5) : std::string_view{};
-  } else {
-    // Request-Line = Method SP Request-URI SP SIP-Version
-    std::size_t sp1 = sl.find(' ');
-    if (sp1 == std::string_view::npos || sp1 == 0)
-      return fail(at(400, "malformed request line", line, pos));
-    m.method_name_ = sl.substr(0, sp1);
-    for (std::size_t i = 0; i < m.method_name_.size(); ++i)
-      if (!chars::is_token(m.method_name_[i]))
-        return fail(at(400, "invalid character in the method", line, pos + i));
-    std::size_t sp2 = sl.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos)
-      return fail(at(400, "request line has no SIP version", line, pos + sp1));
-    m.request_uri_ = sl.substr(sp1 + 1, sp2 - sp1 - 1);
-    if (m.request_uri_.empty())
-      return fail(at(400, "request line has an empty Request-URI", line, pos + sp1 + 1));
-    m.version_ = sl.substr(sp2 + 1);
-    auto vc = check_version(m.version_);
-    if (vc == VersionCheck::Malformed)
-      return fail(at(400,
-                     "malformed SIP version '" + std::string(m.version_.substr(0, 16)) +
-                         "' in the request line",
-                     line, pos + sp2 + 1));
-    if (vc == VersionCheck::Other)
-      return fail(at(505, "SIP version " + std::string(m.version_) + " is not supported", line,
-                     pos + sp2 + 1));
-    m.method_ = method_from_name(m.method_name_);
-  }
+  if (auto e = m.read_start_line(sl, pos, line, limits)) return fail(std::move(*e));
   pos = eol + 1;
   ++line;
 
@@ -249,33 +383,7 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
     ++line;
   }
 
-  // ---- body (§7.4.1, §18.3, §20.14)
-  std::string_view rest = b.substr(pos);
-  const HeaderField* cl = nullptr;
-  for (const HeaderField& f : m.fields_) {
-    if (f.id != HeaderId::ContentLength) continue;
-    if (cl && cl->value != f.value)
-      return fail(at(400, "conflicting Content-Length header fields", f.line, f.offset));
-    cl = &f;
-  }
-  if (cl) {
-    auto n = parse_number(cl->value);
-    if (!n) return fail(m.locate(std::move(n).error(), *cl));
-    if (*n > limits.max_body_size)
-      return fail(at(413,
-                     "body of " + std::to_string(*n) + " bytes exceeds the limit of " +
-                         std::to_string(limits.max_body_size),
-                     cl->line, cl->offset));
-    if (*n > rest.size())
-      return fail(at(400,
-                     "Content-Length " + std::to_string(*n) + " exceeds the " +
-                         std::to_string(rest.size()) + " bytes after the header",
-                     cl->line, cl->offset));
-    m.body_ = rest.substr(0, *n);  // §18.3: bytes beyond Content-Length are not part of it
-    m.cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
-  } else {
-    m.body_ = rest;
-  }
+  if (auto e = m.take_body(pos, limits)) return fail(std::move(*e));
   return m;
 }
 
@@ -354,11 +462,36 @@ ParseResult<T> missing(HeaderId id) {
 }
 }  // namespace
 
+namespace {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+constexpr bool kCrosscheck = true;
+#else
+constexpr bool kCrosscheck = false;
+#endif
+
+// Debug and fuzz builds hold the plain parsers to the careful ones: same values, rendered.
+// Called under `if constexpr (kCrosscheck)`, so that release builds do not parse twice.
+template <class T>
+void crosscheck(const T& plain, const ParseResult<T>& careful) {
+  if (!careful) std::abort();
+  if constexpr (requires { plain.size(); }) {
+    if (plain.size() != careful->size()) std::abort();
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      if (plain[i].to_string() != (*careful)[i].to_string()) std::abort();
+  } else {
+    if (plain.to_string() != careful->to_string()) std::abort();
+  }
+}
+}  // namespace
+
 const ParseResult<Uri>& Message::request_uri() const {
   if (!cache_.request_uri) {
     if (is_response())
       cache_.request_uri.emplace(fail(syntax_error("a response has no Request-URI")));
-    else {
+    else if (auto& r = cache_.request_uri.emplace(std::in_place);
+             parse_uri_plain(request_uri_, *r)) {
+      if constexpr (kCrosscheck) crosscheck(*r, parse_uri(request_uri_));
+    } else {
       auto u = parse_uri(request_uri_);
       if (!u) {
         ParseError e = std::move(u).error();
@@ -366,7 +499,7 @@ const ParseResult<Uri>& Message::request_uri() const {
         // Located in the received bytes, where the start line may follow CRLFs (§7.5); a
         // Request-URI set in code has no place there.
         if (!start_line_.empty()) {
-          const char* begin = bytes_->data();
+          const char* begin = bytes_.get();
           e.line = 1 + static_cast<std::uint32_t>(std::count(begin, start_line_.data(), '\n'));
           e.offset += static_cast<std::size_t>(request_uri_.data() - begin);
         } else {
@@ -382,8 +515,22 @@ const ParseResult<Uri>& Message::request_uri() const {
   return *cache_.request_uri;
 }
 
+namespace {
+// Every element of every field of a list header, parsed in place by a plain parser (see
+// parse_via_plain). False when any element needs its careful parser, or a field has none.
+template <class T, class F>
+bool plain_list(std::span<const HeaderField> fields, HeaderId id, std::vector<T>& out, F&& parse) {
+  for (const HeaderField& f : fields)
+    if (f.id == id && !plain_list_into(f.value, out, parse)) return false;
+  return true;
+}
+
+}  // namespace
+
 const ParseResult<std::vector<Via>>& Message::via() const {
-  return cached(cache_.via, HeaderId::Via, [this](HeaderId id) -> ParseResult<std::vector<Via>> {
+  if (cache_.via) return *cache_.via;
+  auto& r = cache_.via.emplace(std::in_place);
+  auto careful = [this](HeaderId id) -> ParseResult<std::vector<Via>> {
     std::vector<Via> all;
     for (const HeaderField& f : fields_) {
       if (f.id != id) continue;
@@ -393,7 +540,13 @@ const ParseResult<std::vector<Via>>& Message::via() const {
     }
     if (all.empty()) return missing<std::vector<Via>>(id);
     return all;
-  });
+  };
+  if (plain_list(fields(), HeaderId::Via, *r, parse_via_plain) && !r->empty()) {
+    if constexpr (kCrosscheck) crosscheck(*r, careful(HeaderId::Via));
+    return r;
+  }
+  r = careful(HeaderId::Via);
+  return r;
 }
 
 namespace {
@@ -408,13 +561,29 @@ ParseResult<T> parse_single(const Message& m, HeaderId id, F&& parse) {
 }  // namespace
 
 const ParseResult<NameAddr>& Message::from() const {
-  return cached(cache_.from, HeaderId::From,
-                [this](HeaderId id) { return parse_single<NameAddr>(*this, id, parse_name_addr); });
+  if (cache_.from) return *cache_.from;
+  auto& r = cache_.from.emplace(std::in_place);
+  const HeaderField* f = find(HeaderId::From);
+  if (f && parse_name_addr_plain(f->value, *r)) {
+    if constexpr (kCrosscheck)
+      crosscheck(*r, parse_single<NameAddr>(*this, HeaderId::From, parse_name_addr));
+    return r;
+  }
+  r = parse_single<NameAddr>(*this, HeaderId::From, parse_name_addr);
+  return r;
 }
 
 const ParseResult<NameAddr>& Message::to() const {
-  return cached(cache_.to, HeaderId::To,
-                [this](HeaderId id) { return parse_single<NameAddr>(*this, id, parse_name_addr); });
+  if (cache_.to) return *cache_.to;
+  auto& r = cache_.to.emplace(std::in_place);
+  const HeaderField* f = find(HeaderId::To);
+  if (f && parse_name_addr_plain(f->value, *r)) {
+    if constexpr (kCrosscheck)
+      crosscheck(*r, parse_single<NameAddr>(*this, HeaderId::To, parse_name_addr));
+    return r;
+  }
+  r = parse_single<NameAddr>(*this, HeaderId::To, parse_name_addr);
+  return r;
 }
 
 const ParseResult<CSeq>& Message::cseq() const {
@@ -460,13 +629,23 @@ ParseResult<std::vector<NameAddr>> name_addr_fields(const Message& m, HeaderId i
 }  // namespace
 
 const ParseResult<std::vector<NameAddr>>& Message::route() const {
-  return cached(cache_.route, HeaderId::Route,
-                [this](HeaderId id) { return name_addr_fields(*this, id); });
+  if (cache_.route) return *cache_.route;
+  auto& r = cache_.route.emplace(std::in_place);
+  if (!plain_list(fields(), HeaderId::Route, *r, parse_name_addr_plain))
+    r = name_addr_fields(*this, HeaderId::Route);
+  else if constexpr (kCrosscheck)
+    crosscheck(*r, name_addr_fields(*this, HeaderId::Route));
+  return r;
 }
 
 const ParseResult<std::vector<NameAddr>>& Message::record_route() const {
-  return cached(cache_.record_route, HeaderId::RecordRoute,
-                [this](HeaderId id) { return name_addr_fields(*this, id); });
+  if (cache_.record_route) return *cache_.record_route;
+  auto& r = cache_.record_route.emplace(std::in_place);
+  if (!plain_list(fields(), HeaderId::RecordRoute, *r, parse_name_addr_plain))
+    r = name_addr_fields(*this, HeaderId::RecordRoute);
+  else if constexpr (kCrosscheck)
+    crosscheck(*r, name_addr_fields(*this, HeaderId::RecordRoute));
+  return r;
 }
 
 const ParseResult<ContactList>& Message::contact() const {
@@ -669,7 +848,7 @@ void Message::render_field(std::string& out, const HeaderField& f, bool canonica
 }
 
 void Message::serialize_to(std::string& out) const {
-  out.reserve(out.size() + (bytes_ ? bytes_->size() : 0) + 256);
+  out.reserve(out.size() + bytes_size_ + 256);
   render_start_line(out);
   bool wrote_length = false;
   for (const HeaderField& f : fields_) {

@@ -35,7 +35,10 @@ struct HeaderField {
 };
 
 class Message {
+  struct Empty {};  // a tag: an empty Message is made only by parse()
+
  public:
+  explicit Message(Empty) {}
   // Parses one message. `bytes` is copied once into storage the Message owns; every view the
   // Message hands out lives as long as it (or a copy of it) does. For a datagram the body is
   // whatever follows the header; with Content-Length the body is that many bytes.
@@ -136,6 +139,12 @@ class Message {
     std::optional<ParseResult<ContactList>> contact;
   };
   Message() = default;
+  static ParseResult<Message> parse_careful(std::string_view bytes, const Limits& limits);
+  bool index_plain(std::string_view bytes, const Limits& limits);
+  static bool same_index(const Message& a, const Message& b);
+  std::optional<ParseError> read_start_line(std::string_view sl, std::size_t pos,
+                                            std::uint32_t line, const Limits& limits);
+  std::optional<ParseError> take_body(std::size_t pos, const Limits& limits);
   std::string_view keep(std::string s);  // stores s for the life of the message
   void changed(HeaderId id);
   void render_field(std::string& out, const HeaderField& f, bool canonical_name) const;
@@ -143,7 +152,12 @@ class Message {
   template <class T, class F>
   const ParseResult<T>& cached(std::optional<ParseResult<T>>& slot, HeaderId id, F&& parse) const;
 
-  std::shared_ptr<const std::string> bytes_;
+  // Stores a copy of bytes for the life of the message (one allocation) and returns it.
+  std::string_view own(std::string_view bytes);
+  std::string_view received() const { return {bytes_.get(), bytes_size_}; }
+
+  std::shared_ptr<const char[]> bytes_;
+  std::size_t bytes_size_ = 0;
   std::vector<std::shared_ptr<const std::string>> kept_;  // values written in code
   boost::container::small_vector<HeaderField, 24> fields_;
   std::string_view start_line_;  // as received; empty once changed

@@ -1,6 +1,8 @@
 #include "message/name_addr.hpp"
 
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 
 namespace parley::message {
 
@@ -51,7 +53,74 @@ std::string NameAddr::to_string() const {
   return out;
 }
 
+bool parse_name_addr_plain(std::string_view text, NameAddr& out) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i = 0;
+  while (i < n && chars::is_ws(p[i])) ++i;
+  if (i == n) return false;
+  std::size_t uri_start, uri_end;
+  if (p[i] == '"') {
+    std::size_t s = ++i;
+    while (i < n && p[i] != '"' && p[i] != '\\') ++i;
+    if (i == n || p[i] != '"') return false;  // escapes, or no end: the careful parser
+    out.display_name = std::string_view(p + s, i - s);
+    out.display_quoted = true;
+    ++i;
+    while (i < n && chars::is_ws(p[i])) ++i;
+    if (i == n || p[i] != '<') return false;
+  } else {
+    // display-name = *(token LWS) up to '<'; a run of token characters and white space that ends
+    // at '<' is that, and is also where the careful parser's first '<' or '"' is.
+    std::size_t s = i;
+    while (i < n && (chars::is_token(p[i]) || chars::is_ws(p[i]))) ++i;
+    if (i < n && p[i] == '<') {
+      std::size_t e = i;
+      while (e > s && chars::is_ws(p[e - 1])) --e;
+      out.display_name = std::string_view(p + s, e - s);
+    } else {
+      i = s;  // addr-spec (plain URIs and parameters hold neither '<' nor '"')
+    }
+  }
+  if (i < n && p[i] == '<') {
+    out.angle_brackets = true;
+    uri_start = ++i;
+    const void* gt = std::memchr(p + i, '>', n - i);
+    if (!gt) return false;
+    uri_end = static_cast<std::size_t>(static_cast<const char*>(gt) - p);
+    i = uri_end + 1;
+  } else {
+    uri_start = i;
+    while (i < n && p[i] != ';' && !chars::is_ws(p[i])) ++i;
+    uri_end = i;
+  }
+  if (uri_end == uri_start ||
+      !parse_uri_plain(std::string_view(p + uri_start, uri_end - uri_start), out.uri))
+    return false;
+  if (!parse_header_params_plain(text, i, out.params)) return false;
+  while (i < n && chars::is_ws(p[i])) ++i;
+  return i == n;
+}
+
+static ParseResult<NameAddr> parse_name_addr_careful(std::string_view text);
+
 ParseResult<NameAddr> parse_name_addr(std::string_view text) {
+  // One object returned by name on every path: a NameAddr is large, and a move of it costs.
+  ParseResult<NameAddr> r{std::in_place};
+  if (!parse_name_addr_plain(text, *r)) {
+    r = parse_name_addr_careful(text);
+  } else {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_name_addr_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->display_quoted != r->display_quoted ||
+        c->angle_brackets != r->angle_brackets || c->uri.text() != r->uri.text())
+      std::abort();
+#endif
+  }
+  return r;
+}
+
+static ParseResult<NameAddr> parse_name_addr_careful(std::string_view text) {
   NameAddr na;
   Scanner s(text);
   s.skip_ws();
@@ -106,7 +175,26 @@ ParseResult<NameAddr> parse_name_addr(std::string_view text) {
   return na;
 }
 
+static ParseResult<std::vector<NameAddr>> parse_name_addr_list_careful(std::string_view text);
+
 ParseResult<std::vector<NameAddr>> parse_name_addr_list(std::string_view text) {
+  {
+    ParseResult<std::vector<NameAddr>> r{std::in_place};
+    if (plain_list_into(text, *r, parse_name_addr_plain)) {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_name_addr_list_careful(text);
+      if (!c || c->size() != r->size()) std::abort();
+      for (std::size_t i = 0; i < r->size(); ++i)
+        if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
+#endif
+      return r;
+    }
+  }
+  return parse_name_addr_list_careful(text);
+}
+
+static ParseResult<std::vector<NameAddr>> parse_name_addr_list_careful(std::string_view text) {
   std::vector<NameAddr> out;
   std::optional<ParseError> err;
   bool closed = split_list(text, [&](std::string_view item, std::size_t off) {
@@ -129,6 +217,8 @@ ParseResult<ContactList> parse_contact(std::string_view text) {
     cl.star = true;
     return cl;
   }
+  if (plain_list_into(text, cl.contacts, parse_name_addr_plain)) return cl;
+  cl.contacts.clear();
   auto list = parse_name_addr_list(text);
   if (!list) return fail(std::move(list).error());
   cl.contacts = std::move(*list);

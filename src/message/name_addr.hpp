@@ -32,6 +32,10 @@ struct NameAddr {
 
 // One name-addr or addr-spec with its parameters; the whole text must be consumed.
 ParseResult<NameAddr> parse_name_addr(std::string_view text);
+// The common case of parse_name_addr, in one pass and into out (which must be a default
+// NameAddr): no escapes in a quoted display name, no quoted parameter, a plain URI (see
+// parse_uri_plain). False means "ask parse_name_addr", not "invalid".
+bool parse_name_addr_plain(std::string_view text, NameAddr& out);
 // A comma-separated list of them (Route, Record-Route, Path, ...).
 ParseResult<std::vector<NameAddr>> parse_name_addr_list(std::string_view text);
 

@@ -1,6 +1,7 @@
 #include "message/params.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace parley::message {
 
@@ -43,10 +44,29 @@ void Params::append_to(std::string& out) const {
 namespace {
 // gen-value as token / host: token characters plus the ':' '[' ']' of IPv6 addresses, which
 // appear unbracketed in Via's received (RFC 5118 §4.5).
-bool is_gen_value_char(char c) { return chars::is_token(c) || c == ':' || c == '[' || c == ']'; }
+constexpr std::array<bool, 256> make_gen_value_chars() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = chars::is_token(static_cast<char>(c)) || c == ':' || c == '[' || c == ']';
+  return t;
+}
+constexpr std::array<bool, 256> kGenValueChars = make_gen_value_chars();
+bool is_gen_value_char(char c) { return kGenValueChars[static_cast<unsigned char>(c)]; }
 }  // namespace
 
+static ParseResult<Params> parse_header_params_careful(Scanner& s);
+
 ParseResult<Params> parse_header_params(Scanner& s) {
+  ParseResult<Params> r{std::in_place};  // returned by name: no move of the parameter list
+  std::size_t pos = s.pos();
+  if (parse_header_params_plain(s.text(), pos, *r))
+    s.seek(pos);
+  else
+    r = parse_header_params_careful(s);
+  return r;
+}
+
+static ParseResult<Params> parse_header_params_careful(Scanner& s) {
   Params params;
   while (s.consume_sep(';')) {
     Param p;
@@ -72,6 +92,40 @@ ParseResult<Params> parse_header_params(Scanner& s) {
     params.add(p);
   }
   return params;
+}
+
+bool parse_header_params_plain(std::string_view text, std::size_t& pos, Params& out) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i = pos;
+  for (;;) {
+    // Each step mirrors parse_header_params: SEMI = SWS ";" SWS, EQUAL = SWS "=" SWS.
+    std::size_t j = i;
+    while (j < n && chars::is_ws(p[j])) ++j;
+    if (j == n || p[j] != ';') break;
+    ++j;
+    while (j < n && chars::is_ws(p[j])) ++j;
+    Param prm;
+    std::size_t s = j;
+    while (j < n && chars::is_token(p[j])) ++j;
+    if (j == s) return false;
+    prm.name = std::string_view(p + s, j - s);
+    std::size_t k = j;
+    while (k < n && chars::is_ws(p[k])) ++k;
+    if (k < n && p[k] == '=') {
+      ++k;
+      while (k < n && chars::is_ws(p[k])) ++k;
+      s = k;
+      while (k < n && is_gen_value_char(p[k])) ++k;
+      if (k == s) return false;  // a quoted value, or none: the careful parser
+      prm.value = std::string_view(p + s, k - s);
+      prm.has_value = true;
+      j = k;
+    }
+    out.add(prm);
+    i = j;
+  }
+  pos = i;
+  return true;
 }
 
 }  // namespace parley::message

@@ -44,5 +44,8 @@ class Params {
 // *( SEMI generic-param ) as in header fields; gen-value = token / host / quoted-string. Stops at
 // anything that is not a ';' (a ',' between list elements, the end of the value).
 ParseResult<Params> parse_header_params(Scanner& s);
+// The same from text[pos], appending to out, for the common case: no quoted value. False means
+// "ask parse_header_params"; true leaves pos after the last parameter (before any white space).
+bool parse_header_params_plain(std::string_view text, std::size_t& pos, Params& out);
 
 }  // namespace parley::message

@@ -1,5 +1,7 @@
 #include "message/scanner.hpp"
 
+#include <cstring>
+
 namespace parley::message {
 
 std::string to_lower(std::string_view s) {
@@ -17,6 +19,15 @@ std::string_view trim(std::string_view s) {
 std::optional<std::string_view> Scanner::quoted_string() {
   if (peek() != '"') return std::nullopt;
   std::size_t start = ++pos_;
+  // Most quoted strings hold no quoted-pair: then the first '"' closes them.
+  const char* base = text_.data();
+  if (const void* q = std::memchr(base + start, '"', text_.size() - start)) {
+    auto end = static_cast<std::size_t>(static_cast<const char*>(q) - base);
+    if (!std::memchr(base + start, '\\', end - start)) {
+      pos_ = end + 1;
+      return text_.substr(start, end - start);
+    }
+  }
   while (!eof()) {
     char c = text_[pos_];
     if (c == '\\') {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "message/error.hpp"
 
@@ -134,34 +135,74 @@ void append_quoted(std::string& out, std::string_view s);
 // Splits a header value at the commas that separate list elements: commas inside quoted strings
 // and inside <...> do not count. Calls f(element, offset) with each element trimmed. Returns
 // false (after calling f for the good ones) when a quote or bracket does not close.
+namespace split_detail {
+// The bytes each state of split_list must look at; everything else is skipped in a tight loop.
+enum : std::uint8_t { kOutside = 1, kInAngle = 2, kInQuotes = 4 };
+constexpr std::array<std::uint8_t, 256> make_stops() {
+  std::array<std::uint8_t, 256> t{};
+  t[','] = kOutside;
+  t['"'] = kOutside | kInAngle | kInQuotes;
+  t['<'] = kOutside | kInAngle;
+  t['>'] = kOutside | kInAngle;
+  t['\\'] = kInQuotes;
+  return t;
+}
+inline constexpr std::array<std::uint8_t, 256> kStops = make_stops();
+}  // namespace split_detail
+
 template <class F>
 bool split_list(std::string_view value, F&& f) {
-  std::size_t start = 0;
+  using namespace split_detail;
+  const char* p = value.data();
+  const std::size_t n = value.size();
+  std::size_t start = 0, i = 0;
   bool quoted = false, angle = false;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    if (i == value.size() || (!quoted && !angle && value[i] == ',')) {
-      std::string_view raw = value.substr(start, i - start);
-      std::string_view t = trim(raw);
-      std::size_t off = start + static_cast<std::size_t>(t.data() - raw.data());
-      if (!t.empty()) f(t, off);
-      start = i + 1;
-      continue;
-    }
-    char c = value[i];
+  auto emit = [&](std::size_t end) {
+    std::string_view raw = value.substr(start, end - start);
+    std::string_view t = trim(raw);
+    std::size_t off = start + static_cast<std::size_t>(t.data() - raw.data());
+    if (!t.empty()) f(t, off);
+  };
+  for (;;) {
+    std::uint8_t state = quoted ? kInQuotes : angle ? kInAngle : kOutside;
+    while (i < n && !(kStops[static_cast<unsigned char>(p[i])] & state)) ++i;
+    if (i == n) break;
+    char c = p[i];
     if (quoted) {
-      if (c == '\\' && i + 1 < value.size())
-        ++i;
-      else if (c == '"')
-        quoted = false;
+      if (c == '\\') {
+        if (i + 1 < n) ++i;
+      } else {
+        quoted = false;  // '"'
+      }
+    } else if (c == ',') {
+      emit(i);
+      start = i + 1;
     } else if (c == '"') {
       quoted = true;
-    } else if (c == '<') {
-      angle = true;
-    } else if (c == '>') {
-      angle = false;
+    } else {
+      angle = c == '<';
     }
+    ++i;
   }
+  emit(n);
   return !quoted && !angle;
+}
+
+// Appends each element of a list header value to out, parsed in place by a plain parser
+// (bool parse(std::string_view, T&), such as parse_via_plain): false when any element needs its
+// careful parser, when a quote or bracket does not close, or when there is no element. A value
+// without a comma is one element and is not scanned for commas twice.
+template <class T, class F>
+bool plain_list_into(std::string_view value, std::vector<T>& out, F&& parse) {
+  if (value.empty()) return false;
+  if (value.find(',') == std::string_view::npos) return parse(value, out.emplace_back());
+  bool ok = true;
+  std::size_t before = out.size();
+  out.reserve(before + 4);
+  bool closed = split_list(value, [&](std::string_view item, std::size_t) {
+    if (ok && !parse(item, out.emplace_back())) ok = false;
+  });
+  return ok && closed && out.size() > before;
 }
 
 }  // namespace parley::message

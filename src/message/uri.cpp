@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 namespace parley::message {
@@ -401,7 +403,156 @@ ParseResult<SipUri> parse_sip_uri(std::string_view text) {
   return std::move(*uri->sip());
 }
 
+namespace {
+// Classes of the bytes of a host name, for parse_host_plain: 0 ends the host.
+enum : std::uint8_t { kHostEnd = 0, kHostAlpha = 1, kHostDigit = 2, kHostDash = 4, kHostDot = 8 };
+constexpr std::array<std::uint8_t, 256> make_host_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = kHostAlpha;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kHostDigit;
+  t['-'] = kHostDash;
+  t['.'] = kHostDot;
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kHostClasses = make_host_classes();
+}  // namespace
+
+bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
+                      HostKind& kind) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size(), i = pos, label = pos;
+  std::uint8_t seen = 0;
+  constexpr std::uint8_t kAlnum = kHostAlpha | kHostDigit;
+  auto cls = [&](std::size_t at) -> std::uint8_t { return at < n ? kHostClasses[p[at]] : 0; };
+  // hostname = *( domainlabel "." ) toplabel; a label is alphanum, then alphanum or '-', ending
+  // in alphanum. Each label in turn; whatever breaks the pattern (an empty label, a '-' at either
+  // end, a trailing dot) goes to the careful parser.
+  for (;;) {
+    label = i;
+    if (!(cls(i) & kAlnum)) return false;
+    for (;;) {
+      std::uint8_t k;
+      while ((k = cls(i)) & kAlnum) {
+        seen |= k;
+        ++i;
+      }
+      if (k != kHostDash) break;
+      seen |= k;
+      while (cls(i) == kHostDash) ++i;
+      if (!(cls(i) & kAlnum)) return false;
+    }
+    if (cls(i) != kHostDot) break;
+    ++i;
+  }
+  host = std::string_view(text.data() + pos, i - pos);
+  if (!(seen & (kHostAlpha | kHostDash))) {
+    if (!valid_ipv4(host)) return false;  // digits and dots only: an IPv4 address
+    kind = HostKind::IPv4;
+  } else {
+    if (!chars::is_alpha(text[label])) return false;  // toplabel = ALPHA ...
+    kind = HostKind::Name;
+  }
+  pos = i;
+  return true;
+}
+
+namespace {
+
+// 1*5DIGIT up to 65535 at p[i].
+bool plain_port(const char* p, std::size_t n, std::size_t& i, std::optional<std::uint16_t>& port) {
+  std::size_t start = i;
+  unsigned v = 0;
+  while (i < n && chars::is_digit(p[i]) && i - start < 5) v = v * 10 + unsigned(p[i++] - '0');
+  if (i == start || v > 65535 || (i < n && chars::is_digit(p[i]))) return false;
+  port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+}  // namespace
+
+bool parse_uri_plain(std::string_view text, Uri& out) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i;
+  bool secure;
+  if (n > 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p') {
+    if (p[3] == ':') {
+      secure = false;
+      i = 4;
+    } else if ((p[3] | 0x20) == 's' && p[4] == ':') {
+      secure = true;
+      i = 5;
+    } else {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  SipUri& u = out.emplace_sip(text);
+  u.secure = secure;
+  // userinfo: the careful parser takes everything up to the first '@' as userinfo. A run of user
+  // characters ending in '@' (or in ':' and password characters, then '@') is exactly that; when
+  // no '@' ends it, none follows either, as no later part of a plain URI admits one.
+  std::size_t j = i;
+  while (j < n && chars::is(p[j], kUserChars)) ++j;
+  if (j < n && p[j] == ':') {
+    std::size_t k = j + 1;
+    while (k < n && chars::is(p[k], kPasswordChars)) ++k;
+    if (k < n && p[k] == '@') {
+      if (j == i) return false;
+      u.user = std::string_view(p + i, j - i);
+      u.password = std::string_view(p + j + 1, k - j - 1);
+      i = k + 1;
+    }
+  } else if (j < n && p[j] == '@') {
+    if (j == i) return false;
+    u.user = std::string_view(p + i, j - i);
+    i = j + 1;
+  }
+  if (!parse_host_plain(text, i, u.host, u.host_kind)) return false;
+  if (i < n && p[i] == ':') {
+    ++i;
+    if (!plain_port(p, n, i, u.port)) return false;
+  }
+  // uri-parameters; headers ('?') and escapes are left to the careful parser.
+  while (i < n) {
+    if (p[i] != ';') return false;
+    Param prm;
+    std::size_t s = ++i;
+    while (i < n && chars::is(p[i], kParamChars)) ++i;
+    if (i == s) return false;
+    prm.name = std::string_view(p + s, i - s);
+    if (i < n && p[i] == '=') {
+      s = ++i;
+      while (i < n && chars::is(p[i], kParamChars)) ++i;
+      if (i == s) return false;
+      prm.value = std::string_view(p + s, i - s);
+      prm.has_value = true;
+    }
+    u.params.add(prm);
+  }
+  return true;
+}
+
+static ParseResult<Uri> parse_uri_careful(std::string_view text);
+
 ParseResult<Uri> parse_uri(std::string_view text) {
+  // One object returned by name on every path: a Uri is large, and a move of it costs.
+  ParseResult<Uri> r{std::in_place};
+  if (!parse_uri_plain(text, *r)) {
+    r = parse_uri_careful(text);
+  } else {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_uri_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->text() != r->text() ||
+        c->sip()->host_kind != r->sip()->host_kind)
+      std::abort();
+#endif
+  }
+  return r;
+}
+
+static ParseResult<Uri> parse_uri_careful(std::string_view text) {
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0)
     return fail(syntax_error("URI has no scheme: '" + std::string(text.substr(0, 64)) + "'", 0));

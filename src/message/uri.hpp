@@ -52,6 +52,12 @@ class Uri {
   Uri(TelUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
   Uri(OtherUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
 
+  // Makes this a default SIP URI parsed from text, to be filled in place.
+  SipUri& emplace_sip(std::string_view text) {
+    text_ = text;
+    return v_.emplace<SipUri>();
+  }
+
   const SipUri* sip() const { return std::get_if<SipUri>(&v_); }
   SipUri* sip() { return std::get_if<SipUri>(&v_); }
   const TelUri* tel() const { return std::get_if<TelUri>(&v_); }
@@ -77,9 +83,18 @@ struct HostPort {
   std::optional<std::uint16_t> port;
 };
 ParseResult<HostPort> parse_host_port(std::string_view text);
+// A host name or IPv4 address at text[pos], up to the first byte that is not alphanum, '-' or
+// '.', checked as parse_host_port checks it; pos moves past it. False for what it does not settle
+// (IPv6, an empty label, a trailing dot, an invalid address): ask parse_host_port.
+bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
+                      HostKind& kind);
 
 // The whole of text must be one URI.
 ParseResult<Uri> parse_uri(std::string_view text);
+// The common case of parse_uri, in one pass and in place: a sip or sips URI without escapes,
+// URI headers or IPv6 host. True when text is such a URI, and out then holds what parse_uri
+// would return; false means "ask parse_uri" (not "invalid"), and out is then unspecified.
+bool parse_uri_plain(std::string_view text, Uri& out);
 ParseResult<SipUri> parse_sip_uri(std::string_view text);
 
 // RFC 3261 §19.1.4 for sip/sips, RFC 3966 §4 for tel; other schemes compare case-insensitively

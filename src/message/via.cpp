@@ -1,6 +1,7 @@
 #include "message/via.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace parley::message {
 
@@ -36,7 +37,54 @@ std::string Via::to_string() const {
   return out;
 }
 
+bool parse_via_plain(std::string_view text, Via& out) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i = 0;
+  while (i < n && chars::is_ws(p[i])) ++i;
+  // sent-protocol written without white space around its slashes: "SIP/2.0/UDP".
+  auto token = [&](std::string_view& t) {
+    std::size_t s = i;
+    while (i < n && chars::is_token(p[i])) ++i;
+    t = std::string_view(p + s, i - s);
+    return i > s;
+  };
+  if (!token(out.protocol_name) || i == n || p[i++] != '/' || !token(out.protocol_version) ||
+      i == n || p[i++] != '/' || !token(out.transport) || i == n || !chars::is_ws(p[i]))
+    return false;
+  while (i < n && chars::is_ws(p[i])) ++i;
+  if (!parse_host_plain(text, i, out.host, out.host_kind)) return false;
+  if (i < n && p[i] == ':') {
+    std::size_t s = ++i;
+    unsigned v = 0;
+    while (i < n && chars::is_digit(p[i]) && i - s < 5) v = v * 10 + unsigned(p[i++] - '0');
+    if (i == s || v > 65535 || (i < n && chars::is_digit(p[i]))) return false;
+    out.port = static_cast<std::uint16_t>(v);
+  }
+  if (!parse_header_params_plain(text, i, out.params)) return false;
+  while (i < n && chars::is_ws(p[i])) ++i;
+  if (i != n) return false;
+  if (auto b = out.params.find("branch"); b && !b->has_value) return false;
+  return true;
+}
+
+static ParseResult<Via> parse_via_careful(std::string_view text);
+
 ParseResult<Via> parse_via(std::string_view text) {
+  // One object returned by name on every path: a Via is large, and a move of it costs.
+  ParseResult<Via> r{std::in_place};
+  if (!parse_via_plain(text, *r)) {
+    r = parse_via_careful(text);
+  } else {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+    // Debug and fuzz builds hold the plain parser to the careful one.
+    auto c = parse_via_careful(text);
+    if (!c || c->to_string() != r->to_string() || c->host_kind != r->host_kind) std::abort();
+#endif
+  }
+  return r;
+}
+
+static ParseResult<Via> parse_via_careful(std::string_view text) {
   Via v;
   Scanner s(text);
   s.skip_ws();
@@ -83,7 +131,26 @@ ParseResult<Via> parse_via(std::string_view text) {
   return v;
 }
 
+static ParseResult<std::vector<Via>> parse_via_list_careful(std::string_view text);
+
 ParseResult<std::vector<Via>> parse_via_list(std::string_view text) {
+  {
+    ParseResult<std::vector<Via>> r{std::in_place};
+    if (plain_list_into(text, *r, parse_via_plain)) {
+#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_via_list_careful(text);
+      if (!c || c->size() != r->size()) std::abort();
+      for (std::size_t i = 0; i < r->size(); ++i)
+        if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
+#endif
+      return r;
+    }
+  }
+  return parse_via_list_careful(text);
+}
+
+static ParseResult<std::vector<Via>> parse_via_list_careful(std::string_view text) {
   std::vector<Via> out;
   std::optional<ParseError> err;
   bool closed = split_list(text, [&](std::string_view item, std::size_t off) {

@@ -40,6 +40,9 @@ struct Via {
 };
 
 ParseResult<Via> parse_via(std::string_view text);
+// The common case of parse_via, in one pass and into out (a default Via): no white space around
+// '/' and ':', no IPv6, no quoted parameter. False means "ask parse_via", not "invalid".
+bool parse_via_plain(std::string_view text, Via& out);
 // A Via header field value: one or more via-parms separated by commas.
 ParseResult<std::vector<Via>> parse_via_list(std::string_view text);
 
