@@ -5,19 +5,13 @@
 #include <cstdint>
 #include <utility>
 
+#include "message/crosscheck.hpp"
 #include "message/header_values.hpp"
 #include "message/validate.hpp"
 
 namespace parley::message {
 
 namespace {
-
-// Debug and fuzz builds take the public parsers, which compare plain and careful results.
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-constexpr bool kCrosscheck = true;
-#else
-constexpr bool kCrosscheck = false;
-#endif
 
 template <class T>
 ParseResult<AnyHeader> wrap(ParseResult<T>&& r) {
@@ -75,7 +69,8 @@ ParseResult<AnyHeader> parse_header(HeaderId id, std::string_view value) {
     case HeaderId::Unknown:
     case HeaderId::Count:
       return AnyHeader(std::in_place_type<std::string_view>, value);
-    // ---- RFC 3261 core, parsed by the existing parsers
+    // ---- RFC 3261 core, parsed by the existing parsers. Under kCrosscheck the plain attempt
+    // is skipped so that the public parsers, which compare plain and careful, do the work.
     case HeaderId::Via:
       return in_place<std::vector<Via>>(
           value,

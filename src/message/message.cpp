@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "message/crosscheck.hpp"
 #include "message/line_scan.hpp"
 #include "message/status.hpp"
 
@@ -111,12 +112,12 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
   if (!r->index_plain(bytes, limits)) {
     r = parse_careful(bytes, limits);
   } else {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-    // Debug and fuzz builds hold the fast path to the careful one: same start line, same fields
-    // at the same places, same body.
-    auto c = parse_careful(bytes, limits);
-    if (!c || !same_index(*r, *c)) std::abort();
-#endif
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the fast path to the careful one: same start line, same fields
+      // at the same places, same body.
+      auto c = parse_careful(bytes, limits);
+      if (!c || !same_index(*r, *c)) std::abort();
+    }
   }
   return r;
 }
@@ -463,11 +464,6 @@ ParseResult<T> missing(HeaderId id) {
 }  // namespace
 
 namespace {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-constexpr bool kCrosscheck = true;
-#else
-constexpr bool kCrosscheck = false;
-#endif
 
 // Debug and fuzz builds hold the plain parsers to the careful ones: same values, rendered.
 // Called under `if constexpr (kCrosscheck)`, so that release builds do not parse twice.

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "message/crosscheck.hpp"
+
 namespace parley::message {
 
 namespace {
@@ -109,13 +111,13 @@ ParseResult<NameAddr> parse_name_addr(std::string_view text) {
   if (!parse_name_addr_plain(text, *r)) {
     r = parse_name_addr_careful(text);
   } else {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-    // Debug and fuzz builds hold the plain parser to the careful one.
-    auto c = parse_name_addr_careful(text);
-    if (!c || c->to_string() != r->to_string() || c->display_quoted != r->display_quoted ||
-        c->angle_brackets != r->angle_brackets || c->uri.text() != r->uri.text())
-      std::abort();
-#endif
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_name_addr_careful(text);
+      if (!c || c->to_string() != r->to_string() || c->display_quoted != r->display_quoted ||
+          c->angle_brackets != r->angle_brackets || c->uri.text() != r->uri.text())
+        std::abort();
+    }
   }
   return r;
 }
@@ -181,13 +183,13 @@ ParseResult<std::vector<NameAddr>> parse_name_addr_list(std::string_view text) {
   {
     ParseResult<std::vector<NameAddr>> r{std::in_place};
     if (plain_list_into(text, *r, parse_name_addr_plain)) {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-      // Debug and fuzz builds hold the plain parser to the careful one.
-      auto c = parse_name_addr_list_careful(text);
-      if (!c || c->size() != r->size()) std::abort();
-      for (std::size_t i = 0; i < r->size(); ++i)
-        if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
-#endif
+      if constexpr (kCrosscheck) {
+        // Debug and fuzz builds hold the plain parser to the careful one.
+        auto c = parse_name_addr_list_careful(text);
+        if (!c || c->size() != r->size()) std::abort();
+        for (std::size_t i = 0; i < r->size(); ++i)
+          if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
+      }
       return r;
     }
   }

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "message/crosscheck.hpp"
+
 namespace parley::message {
 
 namespace {
@@ -541,13 +543,13 @@ ParseResult<Uri> parse_uri(std::string_view text) {
   if (!parse_uri_plain(text, *r)) {
     r = parse_uri_careful(text);
   } else {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-    // Debug and fuzz builds hold the plain parser to the careful one.
-    auto c = parse_uri_careful(text);
-    if (!c || c->to_string() != r->to_string() || c->text() != r->text() ||
-        c->sip()->host_kind != r->sip()->host_kind)
-      std::abort();
-#endif
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_uri_careful(text);
+      if (!c || c->to_string() != r->to_string() || c->text() != r->text() ||
+          c->sip()->host_kind != r->sip()->host_kind)
+        std::abort();
+    }
   }
   return r;
 }

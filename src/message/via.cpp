@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "message/crosscheck.hpp"
+
 namespace parley::message {
 
 std::optional<std::uint16_t> Via::rport() const {
@@ -75,11 +77,11 @@ ParseResult<Via> parse_via(std::string_view text) {
   if (!parse_via_plain(text, *r)) {
     r = parse_via_careful(text);
   } else {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-    // Debug and fuzz builds hold the plain parser to the careful one.
-    auto c = parse_via_careful(text);
-    if (!c || c->to_string() != r->to_string() || c->host_kind != r->host_kind) std::abort();
-#endif
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the plain parser to the careful one.
+      auto c = parse_via_careful(text);
+      if (!c || c->to_string() != r->to_string() || c->host_kind != r->host_kind) std::abort();
+    }
   }
   return r;
 }
@@ -137,13 +139,13 @@ ParseResult<std::vector<Via>> parse_via_list(std::string_view text) {
   {
     ParseResult<std::vector<Via>> r{std::in_place};
     if (plain_list_into(text, *r, parse_via_plain)) {
-#if !defined(NDEBUG) || defined(PARLEY_PARSE_CROSSCHECK)
-      // Debug and fuzz builds hold the plain parser to the careful one.
-      auto c = parse_via_list_careful(text);
-      if (!c || c->size() != r->size()) std::abort();
-      for (std::size_t i = 0; i < r->size(); ++i)
-        if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
-#endif
+      if constexpr (kCrosscheck) {
+        // Debug and fuzz builds hold the plain parser to the careful one.
+        auto c = parse_via_list_careful(text);
+        if (!c || c->size() != r->size()) std::abort();
+        for (std::size_t i = 0; i < r->size(); ++i)
+          if ((*c)[i].to_string() != (*r)[i].to_string()) std::abort();
+      }
       return r;
     }
   }
