@@ -59,11 +59,15 @@ constexpr const char* kDefaultStoreSpec = "sqlite:parley.db";
 // Everything `parley serve` can be told, by the config file or by flags. Each field names its
 // config key.
 struct ServeSettings {
-  std::vector<std::string> listen;         // listen = ["udp:0.0.0.0:5060", ...]
-  std::vector<std::string> domains;        // domain = ["example.com"]
-  std::string store = kDefaultStoreSpec;   // store = "sqlite:parley.db"
-  bool auth = true;                        // auth = true | "on" | "off"
-  std::size_t threads = 0;                 // threads = 2 (0: one per core)
+  std::vector<std::string> listen;        // listen = ["udp:0.0.0.0:5060", ...]
+  std::vector<std::string> domains;       // domain = ["example.com"]
+  std::string store = kDefaultStoreSpec;  // store = "sqlite:parley.db"
+  bool auth = true;                       // auth = true | "on" | "off"
+  std::size_t threads = 0;                // threads = 2 (0: one per core)
+  // Live transactions of the whole server (split between the shards); beyond it new requests get
+  // 503. Over UDP a non-INVITE server transaction lives 32 s after its answer (Timer J, §17.2.2),
+  // so the server holds about rate x 32 of them: 1,000,000 covers 30,000 requests a second.
+  std::size_t max_transactions = 1000000;  // max_transactions = 1000000
   std::string log_level = "info";          // log_level = "debug" | "info" | "warn" | ...
   std::chrono::seconds shutdown_grace{5};  // shutdown_grace = 5
   registrar::RegistrarConfig registrar;    // [registrar] default_expires, min_expires, ...
@@ -77,6 +81,7 @@ struct Flags {
   std::string store;
   std::string auth;
   std::size_t threads = 0;
+  std::size_t max_transactions = 0;
   std::string config;
   std::string check_config;
   std::string log_level;
@@ -159,6 +164,11 @@ std::optional<ConfigError> load_config(const std::string& file, ServeSettings& s
       auto v = node.value<std::int64_t>();
       if (!v || *v < 0 || *v > 1024) return error(node, "threads must be an integer 0..1024");
       s.threads = static_cast<std::size_t>(*v);
+    } else if (k == "max_transactions") {
+      auto v = node.value<std::int64_t>();
+      if (!v || *v < 1 || *v > 100000000)
+        return error(node, "max_transactions must be an integer 1..100000000");
+      s.max_transactions = static_cast<std::size_t>(*v);
     } else if (k == "log_level") {
       auto v = node.value<std::string>();
       if (!v || (spdlog::level::from_str(*v) == spdlog::level::off && *v != "off"))
@@ -385,6 +395,7 @@ int serve(const ServeSettings& s) {
     transaction::LayerConfig lc;
     lc.shard = i;
     lc.shards = n;
+    lc.max_transactions = std::max<std::size_t>(1, s.max_transactions / n);
     layers.push_back(
         std::make_unique<transaction::TransactionLayer>(*timers[i], *senders[i], *cores[i], lc));
     dispatcher.add({executor, layers[i].get()});
@@ -465,6 +476,10 @@ void add_serve_command(CLI::App& app, std::vector<Command>& commands) {
   cmd->add_option("--auth", flags->auth, "on | off: digest authentication of REGISTER (default on)")
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--threads", flags->threads, "event-loop threads (default: one per core)");
+  cmd->add_option("--max-transactions", flags->max_transactions,
+                  "live transactions at most, beyond which new requests get 503 (default "
+                  "1000000; over UDP the server holds about 32 x its request rate)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   cmd->add_option("--config", flags->config, "a TOML file; flags override it");
   cmd->add_option("--check-config", flags->check_config,
                   "validate a TOML config file and exit (1 naming the bad line)");
@@ -494,6 +509,8 @@ void add_serve_command(CLI::App& app, std::vector<Command>& commands) {
                         if (cmd->count("--store")) s.store = flags->store;
                         if (cmd->count("--auth")) s.auth = flags->auth == "on";
                         if (cmd->count("--threads")) s.threads = flags->threads;
+                        if (cmd->count("--max-transactions"))
+                          s.max_transactions = flags->max_transactions;
                         if (cmd->count("--log-level")) s.log_level = flags->log_level;
                         return serve(s);
                       }});
