@@ -12,8 +12,6 @@
 namespace parley::location::test {
 namespace {
 
-using Bindings = std::vector<Binding>;
-
 TEST(MemoryStore, TheSweeperDropsExpiredBindings) {
   std::atomic<long> held{-1};
   auto store = make_memory_store({.sweep_interval = std::chrono::milliseconds(20),

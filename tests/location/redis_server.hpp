@@ -3,20 +3,16 @@
 #pragma once
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <string>
 #include <thread>
-#include <vector>
 
-extern char** environ;
+#include "../support/child_process.hpp"
 
 namespace parley::location::test {
 
@@ -58,7 +54,7 @@ class RedisServer {
 
   int port() const { return port_; }
   std::string spec() const { return "redis://127.0.0.1:" + std::to_string(port_); }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
 
   // Starts redis-server on port() and waits (5 s at most) until it accepts connections. The first
   // start moves to another free port if someone took this one meanwhile; a restart keeps it.
@@ -78,67 +74,30 @@ class RedisServer {
     std::vector<std::string> args = {
         "redis-server", "--save",    "", "--appendonly", "no", "--port",           port, "--bind",
         "127.0.0.1",    "--logfile", "", "--daemonize",  "no", "--protected-mode", "yes"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawnp(&pid_, "redis-server", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      pid_ = -1;
-      return false;
-    }
+    if (!process_.start(std::move(args))) return false;
     for (int i = 0; i < 100; ++i) {
       if (tcp_accepts(port_)) return true;
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
+      if (!process_.running()) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    end(SIGKILL);
+    process_.stop(SIGKILL);
     return false;
   }
 
  public:
   // SIGKILL: the server is gone at once, as in a crash.
-  void kill() { end(SIGKILL); }
+  void kill() { process_.stop(SIGKILL); }
   void stop() {
-    if (pid_ > 0) ::kill(pid_, SIGCONT);
-    end(SIGTERM);
+    process_.signal(SIGCONT);  // a paused server could not act on SIGTERM
+    process_.stop(SIGTERM);
   }
   // SIGSTOP / SIGCONT: a server that hangs, its connections open.
-  void pause() {
-    if (pid_ > 0) ::kill(pid_, SIGSTOP);
-  }
-  void resume() {
-    if (pid_ > 0) ::kill(pid_, SIGCONT);
-  }
+  void pause() { process_.signal(SIGSTOP); }
+  void resume() { process_.signal(SIGCONT); }
 
  private:
-  void end(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    for (int i = 0; i < 100; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
   int port_;
-  pid_t pid_ = -1;
+  parley::test::ChildProcess process_;
   bool started_ = false;
 };
 

@@ -15,7 +15,6 @@
 namespace parley::location::test {
 namespace {
 
-using Bindings = std::vector<Binding>;
 using Steady = std::chrono::steady_clock;
 
 class RedisStore : public ::testing::Test {
@@ -34,13 +33,6 @@ class RedisStore : public ::testing::Test {
     auto s = make_redis_store(redis_.spec());
     EXPECT_TRUE(s) << (s ? "" : s.error());
     return s ? std::move(*s) : nullptr;
-  }
-  static std::optional<Answer<Bindings>> put(Store& store, const std::string& aor, Bindings next) {
-    return wait_for<Bindings>([&](auto cb) {
-      store.modify(
-          aor, [next](const Bindings&, TimePoint) -> Result<Bindings, StoreError> { return next; },
-          cb);
-    });
   }
 
   RedisServer redis_;

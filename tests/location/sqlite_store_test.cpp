@@ -19,7 +19,6 @@ namespace parley::location::test {
 namespace {
 
 namespace fs = std::filesystem;
-using Bindings = std::vector<Binding>;
 
 class SqliteStore : public ::testing::Test {
  protected:
@@ -34,13 +33,6 @@ class SqliteStore : public ::testing::Test {
     auto s = make_sqlite_store(path_);
     EXPECT_TRUE(s) << (s ? "" : s.error());
     return s ? std::move(*s) : nullptr;
-  }
-  static std::optional<Answer<Bindings>> put(Store& store, const std::string& aor, Bindings next) {
-    return wait_for<Bindings>([&](auto cb) {
-      store.modify(
-          aor, [next](const Bindings&, TimePoint) -> Result<Bindings, StoreError> { return next; },
-          cb);
-    });
   }
   static Bindings lookup(Store& store, const std::string& aor) {
     auto r = wait_for<Bindings>([&](auto cb) { store.lookup(aor, cb); });

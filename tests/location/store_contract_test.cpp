@@ -21,8 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using Bindings = std::vector<Binding>;
-
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -56,10 +54,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   std::optional<Answer<Bindings>> modify(const std::string& aor, Store::Decide decide) {
     return wait_for<Bindings>([&](auto cb) { store_->modify(aor, decide, cb); });
   }
-  // Replaces the AOR's bindings with `next`.
   std::optional<Answer<Bindings>> put(const std::string& aor, Bindings next) {
-    return modify(
-        aor, [next](const Bindings&, TimePoint) -> Result<Bindings, StoreError> { return next; });
+    return test::put(*store_, aor, std::move(next));
   }
   Bindings lookup(const std::string& aor) {
     auto r = wait_for<Bindings>([&](auto cb) { store_->lookup(aor, cb); });

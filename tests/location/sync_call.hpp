@@ -8,6 +8,8 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "location/store.hpp"
 
@@ -17,6 +19,7 @@ using namespace std::chrono_literals;
 
 template <typename T>
 using Answer = Result<T, StoreError>;
+using Bindings = std::vector<Binding>;
 
 // wait_for<T>([&](Callback<T> cb) { store.lookup("sip:a@x", cb); })
 template <typename T, typename Call>
@@ -26,6 +29,15 @@ std::optional<Answer<T>> wait_for(Call&& call, std::chrono::milliseconds limit =
   call(Callback<T>([promise](Answer<T> r) { promise->set_value(std::move(r)); }));
   if (future.wait_for(limit) != std::future_status::ready) return std::nullopt;
   return future.get();
+}
+
+// Replaces the AOR's bindings with `next`, whatever they were.
+inline std::optional<Answer<Bindings>> put(Store& store, const std::string& aor, Bindings next) {
+  return wait_for<Bindings>([&](auto cb) {
+    store.modify(
+        aor, [next](const Bindings&, TimePoint) -> Result<Bindings, StoreError> { return next; },
+        cb);
+  });
 }
 
 inline Binding binding(std::string aor, std::string contact, std::chrono::seconds ttl,

@@ -4,10 +4,6 @@
 #include "transport/resolver.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,11 +15,10 @@
 #include <random>
 #include <thread>
 
+#include "../support/child_process.hpp"
 #include "message/uri.hpp"
 #include "support.hpp"
 #include "transport/target_list.hpp"
-
-extern char** environ;
 
 namespace parley::transport::test {
 namespace {
@@ -62,30 +57,8 @@ class Dnsmasq {
                                      "--bind-interfaces",
                                      "--local=/test/"};
     for (auto& r : records) args.push_back(std::move(r));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawn(&pid_, kDnsmasq, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) pid_ = 0;
-    ready_ = pid_ != 0 && wait_ready();
+    ready_ = process_.start(std::move(args)) && wait_ready();
   }
-  ~Dnsmasq() {
-    if (pid_ == 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(20ms);
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  Dnsmasq(const Dnsmasq&) = delete;
-  Dnsmasq& operator=(const Dnsmasq&) = delete;
 
   bool ready() const { return ready_; }
   Endpoint endpoint() const { return {asio::ip::make_address("127.0.0.1"), port_}; }
@@ -97,11 +70,7 @@ class Dnsmasq {
                                           0,    0,    5,   'r', 'e', 'a', 'd', 'y', 4, 't',
                                           'e',  's',  't', 0,   0,   1,   0,   1};
     for (int i = 0; i < 100; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        return false;
-      }
+      if (!process_.running()) return false;
       UdpPeer peer;
       try {
         peer.send_to(endpoint(),
@@ -114,7 +83,7 @@ class Dnsmasq {
     return false;
   }
 
-  pid_t pid_ = 0;
+  parley::test::ChildProcess process_;  // stopped (SIGTERM, then SIGKILL) with the object
   std::uint16_t port_ = 0;
   bool ready_ = false;
 };
