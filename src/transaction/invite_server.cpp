@@ -78,8 +78,8 @@ void InviteServer::on(Event e, const transport::Incoming* request,
           return;
         case Event::TryingTimer: {
           // §17.2.1: the 100 (Trying) follows §8.2.6 but gets no To tag.
-          provisional_ =
-              transport::make_bytes(message::response_to(request_.message, 100).finish());
+          provisional_ = transport::make_bytes(
+              message::response_to(ServerTransaction::request(), 100).finish());
           send(provisional_);
           return;
         }

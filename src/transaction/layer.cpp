@@ -71,7 +71,29 @@ void TransactionLayer::terminated(Transaction& t) {
   if (it != table_.end() && it->second.get() == &t) table_.erase(it);
 }
 
+void TransactionLayer::completed(ServerTransaction& t) {
+  // The TU is still inside respond(): the request is released later, once it has let go.
+  if (t.key_.kind != Key::Kind::Legacy) completed_.push_back(t.weak_from_this());
+}
+
+void TransactionLayer::release_requests() {
+  for (const auto& weak : completed_) {
+    auto tx = weak.lock();
+    // Held by the table and by `tx` alone: nobody can ask for the request any more.
+    if (!tx || tx.use_count() != 2 || tx->terminated()) continue;
+    auto it = table_.find(tx->key_);
+    if (it == table_.end() || it->second != tx) continue;
+    auto node = table_.extract(it);
+    static_cast<ServerTransaction&>(*tx).release_request();
+    node.key() = tx->key_;  // same fields, now viewing the transaction's own copy
+    table_.insert(std::move(node));
+    ++counters_.released;
+  }
+  completed_.clear();
+}
+
 void TransactionLayer::receive(transport::Incoming&& in) {
+  if (!completed_.empty()) release_requests();
   if (in.message.is_response())
     receive_response(in);
   else

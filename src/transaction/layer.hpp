@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/result.hpp"
 #include "common/timer.hpp"
@@ -84,11 +85,16 @@ class TransactionLayer final : public transport::Receiver, private Owner {
     std::uint64_t acks_to_tu = 0;  // ACKs that matched no transaction
     std::uint64_t rejected_full = 0;
     std::uint64_t malformed = 0;
+    std::uint64_t released = 0;  // requests of Completed transactions let go (release_requests)
   };
   const Counters& counters() const { return counters_; }
 
  private:
   void terminated(Transaction& t) override;
+  void completed(ServerTransaction& t) override;
+  // Releases the requests of the transactions completed since the last call that nobody but the
+  // table holds any more (ServerTransaction::release_request) and re-files their keys.
+  void release_requests();
   void receive_request(transport::Incoming& in);
   void receive_response(transport::Incoming& in);
   // The transaction a request belongs to, if any (§17.2.3, with the RFC 2543 checks that a hash
@@ -105,6 +111,7 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   Context context_;
   BranchGenerator branches_;
   std::unordered_map<Key, std::shared_ptr<Transaction>, KeyHash> table_;
+  std::vector<std::weak_ptr<Transaction>> completed_;  // since the last release_requests()
   Counters counters_;
 };
 

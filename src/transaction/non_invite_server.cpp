@@ -100,7 +100,10 @@ void NonInviteServer::complete(const transport::Bytes& response) {
   Duration j = timers_.j(reliable());
   if (j > Duration::zero()) j_.start(j, [this] { on(Event::TimerJ); });
   send(last_);
-  if (j == Duration::zero()) terminate();
+  if (j == Duration::zero())
+    terminate();
+  else if (state_ == State::Completed && owner_)
+    owner_->completed(*this);  // the request may go now (release_request())
 }
 
 void NonInviteServer::terminate() {

@@ -49,10 +49,12 @@ struct ClientEvent {
 using ClientCallback = std::function<void(const ClientEvent&)>;
 
 // Told when a transaction reaches Terminated, so that it leaves the table (§17.1.1.2: "it MUST be
-// destroyed immediately").
+// destroyed immediately"), and when a server transaction has sent its final response and from
+// then on only answers retransmissions with it (its request may go, see release_request()).
 class Owner {
  public:
   virtual void terminated(Transaction& t) = 0;
+  virtual void completed(ServerTransaction& t) = 0;
 
  protected:
   ~Owner() = default;
@@ -113,12 +115,12 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   TransactionUser* user_;
   Owner* owner_;
   transport::Flow flow_;
+  Key key_;  // filed by the layer; views into the request (or key_bytes_ once it is released)
 
  private:
   friend class TransactionLayer;
   void send_failed(std::string_view why);
 
-  Key key_;
   int depth_ = 0;
   bool error_pending_ = false;
   std::string last_error_;
@@ -142,8 +144,11 @@ class ClientTransaction : public Transaction {
 
 class ServerTransaction : public Transaction {
  public:
-  const message::Message& request() const { return request_.message; }
-  const transport::Incoming& incoming() const { return request_; }
+  // The request that made the transaction. Valid while the TU holds the transaction: the layer
+  // releases it (release_request()) only once the TU has let go of a Completed transaction.
+  const message::Message& request() const { return request_->message; }
+  const transport::Incoming& incoming() const { return *request_; }
+  bool holds_request() const { return request_ != nullptr; }
 
   // A response from the TU, sent along flow() (§18.2.2). Ignored once the machine no longer takes
   // one (a second final, anything after Terminated).
@@ -161,13 +166,24 @@ class ServerTransaction : public Transaction {
   // The To tag of the final response sent, for the RFC 2543 ACK rule of §17.2.3; empty before.
   std::string_view final_to_tag() const { return final_to_tag_; }
 
+  // Drops the request, keeping the key (copied) and whatever the machine needs to answer
+  // retransmissions. A non-INVITE server transaction in Completed over UDP lives 64*T1 (Timer J)
+  // with nothing left to do but resend its final response: at a registrar's rate that is hundreds
+  // of thousands of transactions, and the parsed request is most of each (docs/performance.md).
+  // Only the layer calls this, when nobody else holds the transaction and its key is not an RFC
+  // 2543 one (whose matching reads the request); it re-files the key afterwards.
+  void release_request();
+
  protected:
   ServerTransaction(const Context& ctx, transport::Incoming&& request);
   // The "response from TU" transitions.
   virtual void on_response(int status, const transport::Bytes& bytes) = 0;
+  // Tells the TU (on_failure), unless the request was released: a TU that let go of a Completed
+  // transaction has no more interest in it.
   void report_failure(Failure why);
 
-  transport::Incoming request_;
+  std::unique_ptr<transport::Incoming> request_;
+  std::string key_bytes_;  // the key's text once the request is released
   std::string final_to_tag_;
 };
 

@@ -258,6 +258,76 @@ TEST_F(Layer, TerminatedTransactionsLeaveTheTable) {
   EXPECT_EQ(user.failures[0].second, Failure::Timeout);
 }
 
+// ---- a Completed non-INVITE transaction over UDP keeps only what Timer J's wait needs
+
+TEST_F(Layer, CompletedNonInviteReleasesItsRequestOnceTheTuLetsGo) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  user.requests[0]->respond(response(options.message(), 200));
+  std::weak_ptr<ServerTransaction> tx = user.requests[0];
+  user.requests.clear();  // the TU lets go
+
+  deliver(options);  // a retransmission: the request goes first, then it is matched
+  EXPECT_EQ(layer->counters().released, 1u);
+  ASSERT_FALSE(tx.expired());
+  EXPECT_FALSE(tx.lock()->holds_request());
+  EXPECT_EQ(user.requests.size(), 0u);  // matched by the re-filed key, not a new transaction
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+  EXPECT_EQ(wire.sent_count(), 2u);
+  EXPECT_EQ(wire.last().status(), 200);  // §17.2.2: the final response again
+
+  Request elsewhere = options;  // the key's copy still tells sent-by apart (§17.2.3)
+  elsewhere.sent_by = "PC33.ATLANTA.example.com";
+  deliver(elsewhere);
+  EXPECT_EQ(user.requests.size(), 0u);
+  elsewhere.sent_by = "other.example.com";
+  deliver(elsewhere);
+  EXPECT_EQ(user.requests.size(), 1u);
+
+  clock.advance(seconds(32));  // Timer J
+  EXPECT_TRUE(tx.expired());
+  EXPECT_EQ(layer->size(), 1u);  // the other one, still Trying
+}
+
+TEST_F(Layer, CompletedTransactionTheTuStillHoldsKeepsItsRequest) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  user.requests[0]->respond(response(options.message(), 200));
+  deliver(options);
+  EXPECT_EQ(layer->counters().released, 0u);
+  EXPECT_TRUE(user.requests[0]->holds_request());
+  EXPECT_EQ(user.requests[0]->request().method(), message::Method::Options);
+}
+
+TEST_F(Layer, OnlyNonInviteTransactionsOverUnreliableTransportsRelease) {
+  Request invite;  // INVITE: its ACK and the RFC 2543 rules may read the request
+  deliver(invite);
+  user.requests[0]->respond(response(invite.message(), 486));
+  Request rfc2543 = make_request("OPTIONS");  // matched with the request's Request-URI and To tag
+  rfc2543.branch = "1";
+  deliver(rfc2543);
+  user.requests[1]->respond(response(rfc2543.message(), 200));
+  std::weak_ptr<ServerTransaction> a = user.requests[0], b = user.requests[1];
+  user.requests.clear();
+  deliver(make_request("MESSAGE"));
+  EXPECT_EQ(layer->counters().released, 0u);
+  EXPECT_TRUE(a.lock()->holds_request());
+  EXPECT_TRUE(b.lock()->holds_request());
+}
+
+TEST_F(Layer, ReleasedTransactionEndsQuietlyOnATransportError) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  user.requests[0]->respond(response(options.message(), 200));
+  user.requests.clear();
+  deliver(make_request("MESSAGE"));  // releases the OPTIONS's request
+  ASSERT_EQ(layer->counters().released, 1u);
+  wire.fail_now();
+  deliver(options);                    // the final response again fails: §17.2.4, Terminated
+  EXPECT_EQ(layer->size(), 1u);        // the MESSAGE
+  EXPECT_TRUE(user.failures.empty());  // the TU let go of it: nothing to tell
+}
+
 TEST_F(Layer, ServerTransportFailureReachesTheTu) {
   Request options = make_request("OPTIONS");
   deliver(options);
