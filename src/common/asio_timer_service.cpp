@@ -15,31 +15,43 @@ AsioTimerService::~AsioTimerService() {
 TimerService::TimerId AsioTimerService::start(Duration after, std::function<void()> fire) {
   TimePoint due = now() + after;
   TimerId id = queue_.add(due, std::move(fire));
-  if (!armed_ || due < armed_for_) arm(due);
+  TimePoint wake = slot(due);
+  if (!armed_ || wake < armed_for_) arm(wake);
   return id;
 }
 
-void AsioTimerService::arm(TimePoint due) {
+TimePoint AsioTimerService::slot(TimePoint due) {
+  auto ticks = due.time_since_epoch().count();
+  constexpr auto step = kResolution.count();
+  auto rest = ticks % step;
+  if (rest < 0) rest += step;
+  return due + Duration(rest == 0 ? 0 : step - rest);
+}
+
+void AsioTimerService::arm(TimePoint wake) {
   armed_ = true;
-  armed_for_ = due;
-  timer_.expires_at(due);  // cancels the wait for a later deadline, if any
+  armed_for_ = wake;
+  timer_.expires_at(wake);  // cancels the wait for a later deadline, if any
   std::weak_ptr<AsioTimerService*> weak = alive_;
-  timer_.async_wait([weak, due](const boost::system::error_code& ec) {
+  timer_.async_wait([weak, wake](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: re-armed for another deadline, or shutting down
     auto alive = weak.lock();
     if (!alive) return;
     AsioTimerService& self = **alive;
-    if (!self.armed_ || self.armed_for_ != due) return;  // a stale wait
+    if (!self.armed_ || self.armed_for_ != wake) return;  // a stale wait
     self.armed_ = false;
+    ++self.wakeups_;
     self.fire_due();
   });
 }
 
 void AsioTimerService::fire_due() {
   // Callbacks may start and cancel timers, and start() may arm the timer meanwhile.
-  while (auto fn = queue_.pop_due(now())) fn();
+  // Everything due by this slot's end fires now: the grid's point is at or after their deadlines.
+  const TimePoint until = now();
+  while (auto fn = queue_.pop_due(until)) fn();
   TimePoint next;
-  if (queue_.next_due(next) && (!armed_ || next < armed_for_)) arm(next);
+  if (queue_.next_due(next) && (!armed_ || slot(next) < armed_for_)) arm(slot(next));
 }
 
 }  // namespace parley

@@ -258,6 +258,26 @@ TEST(AsioTimerService, AnEarlierTimerReArms) {
   EXPECT_EQ(timers.pending(), 0u);
 }
 
+TEST(AsioTimerService, TimersDueTogetherShareAWakeUpAndNoneFiresEarly) {
+  asio::io_context io;
+  AsioTimerService timers(io.get_executor());
+  // A server's Timer J's: one every 20 us, as at 50,000 answers a second.
+  constexpr int kTimers = 100;
+  int early = 0, fired = 0;
+  for (int i = 0; i < kTimers; ++i) {
+    TimePoint deadline = timers.now() + milliseconds(20) + std::chrono::microseconds(20 * i);
+    timers.start(deadline - timers.now(), [&, deadline] {
+      ++fired;
+      if (timers.now() < deadline) ++early;
+    });
+  }
+  io.run();
+  EXPECT_EQ(fired, kTimers);
+  EXPECT_EQ(early, 0);
+  // 2 ms of deadlines span at most two slots of the grid (one more if starting took a slot).
+  EXPECT_LE(timers.wakeups(), 3u);
+}
+
 TEST(AsioTimerService, CancelledTimersDoNotFire) {
   asio::io_context io;
   AsioTimerService timers(io.get_executor());
