@@ -10,6 +10,8 @@ packages=(
   # libraries (headers) the code links against
   libboost-dev libssl-dev libc-ares-dev libsqlite3-dev libhiredis-dev libtomlplusplus-dev
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  # the parley program's malloc (apps/parley/CMakeLists.txt says why)
+  libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3
   # the TLS tests make their certificates with the openssl command
