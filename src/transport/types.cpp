@@ -57,10 +57,39 @@ std::uint16_t default_port(Protocol p) {
   return 5060;
 }
 
-std::string Endpoint::host() const {
-  return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+void append_address(std::string& out, const boost::asio::ip::address& a) {
+  if (!a.is_v4()) {
+    out.append(a.to_string());
+    return;
+  }
+  for (unsigned char octet : a.to_v4().to_bytes()) {
+    if (octet >= 100) out.push_back(static_cast<char>('0' + octet / 100));
+    if (octet >= 10) out.push_back(static_cast<char>('0' + octet / 10 % 10));
+    out.push_back(static_cast<char>('0' + octet % 10));
+    out.push_back('.');
+  }
+  out.pop_back();
 }
 
-std::string Endpoint::to_string() const { return host() + ":" + std::to_string(port); }
+std::string address_text(const boost::asio::ip::address& a) {
+  std::string s;
+  append_address(s, a);
+  return s;
+}
+
+std::string Endpoint::host() const {
+  if (!address.is_v6()) return address_text(address);
+  std::string s = "[";
+  append_address(s, address);
+  s.push_back(']');
+  return s;
+}
+
+std::string Endpoint::to_string() const {
+  std::string s = host();
+  s.push_back(':');
+  s.append(std::to_string(port));
+  return s;
+}
 
 }  // namespace parley::transport

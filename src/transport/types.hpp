@@ -31,6 +31,12 @@ std::optional<Protocol> protocol_from_token(std::string_view token);
 // §19.1.2: 5060 for sip over UDP/TCP, 5061 for TLS; RFC 7118: 80 for WS, 443 for WSS.
 std::uint16_t default_port(Protocol p);
 
+// An address as text (IPv6 without brackets), as address::to_string() writes it, without going
+// through inet_ntop's printf for IPv4: a server writes the source address of every request it
+// answers (received, its logs, a registrar's bindings).
+std::string address_text(const boost::asio::ip::address& a);
+void append_address(std::string& out, const boost::asio::ip::address& a);
+
 struct Endpoint {
   boost::asio::ip::address address;
   std::uint16_t port = 0;

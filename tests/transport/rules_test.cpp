@@ -81,6 +81,18 @@ TEST(ListenSpec, ToStringReadsBack) {
 
 // ---- received and rport (RFC 3261 §18.2.1, RFC 3581 §4)
 
+TEST(Endpoint, AddressTextIsWhatAsioWrites) {
+  for (std::string_view a :
+       {"0.0.0.0", "127.0.0.1", "10.0.100.9", "192.168.1.255", "255.255.255.255", "1.20.3.40",
+        "::1", "2001:db8::5", "::ffff:10.1.2.3"}) {
+    auto address = boost::asio::ip::make_address(std::string(a));
+    EXPECT_EQ(address_text(address), address.to_string()) << a;
+  }
+  EXPECT_EQ(ep("10.0.0.1", 5060).to_string(), "10.0.0.1:5060");
+  EXPECT_EQ(ep("2001:db8::5", 5061).to_string(), "[2001:db8::5]:5061");
+  EXPECT_EQ(ep("2001:db8::5", 5061).host(), "[2001:db8::5]");
+}
+
 TEST(TopVia, ReceivedAddedWhenSentByIsAName) {
   auto m = parse(request("SIP/2.0/UDP bobspc.biloxi.com:5060;branch=z9hG4bK1"));
   EXPECT_TRUE(stamp_received(m, ep("192.0.2.4", 5060)));
@@ -121,6 +133,28 @@ TEST(TopVia, ForgedReceivedIsReplacedInPlace) {
   auto m = parse(request("SIP/2.0/UDP host.example:5060;received=6.6.6.6;branch=z9hG4bK1"));
   EXPECT_TRUE(stamp_received(m, ep("192.0.2.7", 5060)));
   EXPECT_EQ(top_via(m), "SIP/2.0/UDP host.example:5060;received=192.0.2.7;branch=z9hG4bK1");
+}
+
+TEST(TopVia, EditsKeepTheViaAsWrittenAroundThem) {
+  // The common case is edited in the text: spacing the grammar allows stays, a received without
+  // a value gets one, an empty rport is filled where it stands.
+  auto m = parse(request("SIP/2.0/UDP  host.example:5060 ;rport ; received;branch=z9hG4bK1"));
+  EXPECT_TRUE(stamp_received(m, ep("192.0.2.7", 4000)));
+  EXPECT_EQ(top_via(m),
+            "SIP/2.0/UDP  host.example:5060 ;rport=4000 ; received=192.0.2.7;branch=z9hG4bK1");
+  EXPECT_EQ(m.via()->front().received(), "192.0.2.7");
+  EXPECT_EQ(m.via()->front().rport(), 4000);
+  EXPECT_EQ(m.via()->front().branch(), "z9hG4bK1");
+}
+
+TEST(TopVia, QuotedParameterOrNoParameterIsRendered) {
+  auto quoted = parse(request("SIP/2.0/UDP host.example;x=\"a b\";branch=z9hG4bK1"));
+  EXPECT_TRUE(stamp_received(quoted, ep("192.0.2.7", 5060)));
+  EXPECT_EQ(quoted.via()->front().received(), "192.0.2.7");
+  EXPECT_EQ(quoted.via()->front().params.get("x"), "a b");
+  auto bare = parse(request("SIP/2.0/UDP [2001:db8::5]"));
+  EXPECT_TRUE(stamp_received(bare, ep("192.0.2.7", 5060)));
+  EXPECT_EQ(top_via(bare), "SIP/2.0/UDP [2001:db8::5];received=192.0.2.7");
 }
 
 TEST(TopVia, Ipv6ComparedAsAddressesAndReceivedWrittenWithoutBrackets) {
