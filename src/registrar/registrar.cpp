@@ -152,17 +152,23 @@ std::optional<std::string> canonical_aor(const message::Uri& to) {
 }
 
 std::string http_date(std::chrono::system_clock::time_point t) {
+  // Every 200 carries a Date, and at a registrar's rate thousands share a second: each thread
+  // formats a second once.
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[40] = {};
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7],
-                tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
+  if (tt != cached_second) {
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::snprintf(cached, sizeof cached, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                  kDays[tm.tm_wday % 7], tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = tt;
+  }
+  return cached;
 }
 
 struct Registrar::Pending {
@@ -206,7 +212,7 @@ void Registrar::handle(const transport::Incoming& in, Reply reply) {
   auto p = std::make_shared<Pending>();
   p->in = &in;
   p->reply = std::move(reply);
-  p->source_ip = in.flow.remote.address.to_string();
+  p->source_ip = transport::address_text(in.flow.remote.address);
   const Message& m = in.message;
 
   // Step 1: a domain this registrar keeps bindings for.

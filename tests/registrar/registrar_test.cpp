@@ -430,6 +430,10 @@ TEST_F(RegistrarTest, Step8WithoutContactIsAQuery) {
 TEST(HttpDate, Rfc1123) {
   std::chrono::sys_seconds t{std::chrono::seconds(784111777)};
   EXPECT_EQ(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+  // Formatted once a second per thread: the next second, and the same one again, read right.
+  EXPECT_EQ(http_date(t + std::chrono::milliseconds(999)), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(http_date(t + std::chrono::seconds(1)), "Sun, 06 Nov 1994 08:49:38 GMT");
+  EXPECT_EQ(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
 }
 
 // ---- RFC 3327 Path
