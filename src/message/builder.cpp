@@ -1,5 +1,6 @@
 #include "message/builder.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <vector>
@@ -25,15 +26,39 @@ MessageBuilder MessageBuilder::response(int status, std::string_view reason) {
   return b;
 }
 
+namespace {
+
+// Whether any of 8 bytes is a control character but HTAB (below 0x20, or 0x7f). Bytes of 0x80 and
+// above (UTF-8) are not: the subtraction below sets a byte's top bit only where the byte was
+// below 0x20 and had no top bit of its own.
+bool has_control(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  const std::uint64_t x7f = w ^ (kOnes * 0x7f);
+  const std::uint64_t del = (x7f - kOnes) & ~x7f & kHigh;
+  return (below_space | del) != 0;
+}
+
+}  // namespace
+
 void MessageBuilder::append_value(std::string_view value) {
   // Control characters but HTAB: CR and LF would inject header fields, and parse() refuses the
   // others (RFC 3261 §25.1), so the message would not read back.
-  // Values are almost always clean: append them in one piece and blank the odd byte in place.
+  // Values are almost always clean: append them in one piece, look at 8 bytes at a time, and
+  // blank the odd byte in place.
   std::size_t start = out_.size();
   out_.append(value);
-  for (std::size_t i = start; i < out_.size(); ++i) {
-    auto u = static_cast<unsigned char>(out_[i]);
-    if ((u < 0x20 && u != '\t') || u == 0x7f) out_[i] = ' ';
+  char* p = out_.data() + start;
+  const std::size_t n = value.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (has_control(w)) break;
+  }
+  for (; i < n; ++i) {
+    auto u = static_cast<unsigned char>(p[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) p[i] = ' ';
   }
 }
 

@@ -217,6 +217,31 @@ TEST(Builder, ResponseToCopiesWhatSection8_2_6_2Says) {
   EXPECT_EQ(resp->cseq()->number, 1u);
 }
 
+TEST(Builder, ControlCharactersInValuesAreBlankedWhereverTheyFall) {
+  // Each control character (and DEL) at every position of values longer and shorter than the
+  // 8 bytes checked at a time; HTAB and UTF-8 stay as they are.
+  for (char bad : {'\r', '\n', '\0', '\x01', '\x1f', '\x7f'}) {
+    for (std::size_t len : {1u, 7u, 8u, 9u, 17u, 40u}) {
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string value(len, 'a');
+        value[at] = bad;
+        auto b = MessageBuilder::response(200, {});
+        b.header("X-Value", value);
+        auto out = std::move(b).finish();
+        std::string expected(len, 'a');
+        expected[at] = ' ';
+        EXPECT_NE(out.find("X-Value: " + expected + "\r\n"), std::string::npos)
+            << "byte " << int(bad) << " at " << at << " of " << len;
+      }
+    }
+  }
+  std::string kept = "caf\xc3\xa9\tna\xc3\xafve \xe2\x82\xac 0123456789";
+  auto b = MessageBuilder::response(200, {});
+  b.header("X-Value", kept);
+  auto out = std::move(b).finish();
+  EXPECT_NE(out.find("X-Value: " + kept + "\r\n"), std::string::npos);
+}
+
 TEST(Builder, ErrorResponseForABrokenRequest) {
   std::string text(kInvite);
   text.replace(text.find("Max-Forwards: 70"), 16, "Max-Forwards: x7");
