@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
 #include <cstring>
@@ -390,7 +391,8 @@ int serve(const ServeSettings& s) {
     senders.push_back(std::make_unique<transaction::ShardSender>(transport, executor));
     registrars.push_back(std::make_unique<registrar::Registrar>(
         rc, *store, s.auth ? &digest : nullptr, *timers[i],
-        [executor](std::function<void()> f) { boost::asio::post(executor, std::move(f)); }));
+        // dispatch: a store that answered on this shard's thread (memory) is not queued again.
+        [executor](std::function<void()> f) { boost::asio::dispatch(executor, std::move(f)); }));
     cores.push_back(std::make_unique<registrar::ServerCore>(*registrars[i], draining));
     transaction::LayerConfig lc;
     lc.shard = i;

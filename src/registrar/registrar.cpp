@@ -22,8 +22,9 @@ namespace {
 // where the current bindings matter).
 struct Plan {
   struct Contact {
-    std::string uri;     // as registered
-    std::string params;  // the other contact-params, verbatim
+    std::string uri;      // as registered
+    message::Uri parsed;  // the same, parsed (views into the request, alive until the reply)
+    std::string params;   // the other contact-params, verbatim
     std::optional<std::uint16_t> q;
     std::uint32_t expires = 0;  // as granted
   };
@@ -86,10 +87,8 @@ Result<std::vector<Binding>, StoreError> decide(const Plan& plan,
   std::vector<Binding> next = current;
   std::vector<bool> written(next.size(), false);  // updated by this request already
   for (const Plan::Contact& c : plan.contacts) {
-    auto uri = message::parse_uri(c.uri);
-    if (!uri) return fail(refused(400, "Bad Request (Contact: " + uri.error().what + ")"));
     std::size_t i = 0;
-    while (i < next.size() && !same_contact(next[i].contact, *uri)) ++i;
+    while (i < next.size() && !same_contact(next[i].contact, c.parsed)) ++i;
     if (i < next.size() && !written[i]) {
       // §10.3 step 7: same Call-ID and a CSeq not higher: the update is aborted.
       if (next[i].call_id == plan.call_id && next[i].cseq >= plan.cseq)
@@ -383,6 +382,7 @@ void Registrar::authenticated(const std::shared_ptr<Pending>& p) {
     }
     Plan::Contact pc;
     pc.uri = std::string(c.uri.text());
+    pc.parsed = c.uri;
     message::Params others = c.params;
     others.remove("expires");
     others.remove("q");

@@ -71,7 +71,8 @@ class Registrar {
   // The response, as bytes ready for ServerTransaction::respond.
   using Reply = std::function<void(int status, std::string response)>;
   // Runs a function on this registrar's thread (the shard's event loop): store callbacks come on
-  // the store's threads and are handed back through this.
+  // the store's threads and are handed back through this. Called on that thread already (the
+  // memory store answers at once), it may run the function there and then.
   using Post = std::function<void(std::function<void()>)>;
 
   // `digest` may be null when config.authenticate is false. The store and digest server are
