@@ -6,19 +6,7 @@
 
 namespace parley::message {
 
-ParseResult<std::uint32_t> parse_number(std::string_view text, std::uint32_t max) {
-  // Nearly always 1 to 9 digits and nothing else ("70", "255"): no trim, no overflow check per
-  // digit (nine digits fit in 32 bits).
-  if (text.size() - 1 < 9) {
-    std::uint32_t v = 0;
-    std::size_t i = 0;
-    for (; i < text.size(); ++i) {
-      auto d = static_cast<std::uint32_t>(static_cast<unsigned char>(text[i])) - '0';
-      if (d > 9) break;
-      v = v * 10 + d;
-    }
-    if (i == text.size() && v <= max) return v;
-  }
+ParseResult<std::uint32_t> parse_number_careful(std::string_view text, std::uint32_t max) {
   std::string_view t = trim(text);
   if (t.empty()) return fail(syntax_error("expected a number, found nothing"));
   std::uint64_t v = 0;

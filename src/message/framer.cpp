@@ -124,7 +124,9 @@ bool scan_header_plain(std::string_view b, const Limits& limits, Header& h) {
     if (colon == std::string_view::npos ||
         header_id(trim(line.substr(0, colon))) != HeaderId::ContentLength)
       continue;
-    auto v = parse_number(line.substr(colon + 1));
+    std::string_view value = line.substr(colon + 1);  // parse_number trims; skipping the SP
+    while (!value.empty() && chars::is_ws(value.front())) value.remove_prefix(1);  // is faster
+    auto v = parse_number(value);
     if (!v || (h.have_length && *v != h.content_length)) return false;
     h.content_length = *v;
     h.have_length = true;
