@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "message/crosscheck.hpp"
+#include "message/framer.hpp"
 #include "message/line_scan.hpp"
 #include "message/status.hpp"
 
@@ -123,19 +124,17 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
   return r;
 }
 
-// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
-// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
-// false, and parse_careful() parses the message again from the start, with the exact errors.
-bool Message::index_plain(std::string_view bytes, const Limits& limits) {
-  if (bytes.empty() || bytes[0] == '\r' || bytes[0] == '\n') return false;
-  std::string_view b = own(bytes);
+// index_plain's scan of b, whoever owns it: the start line and the header fields as views into b,
+// and body, where the body starts. False for anything unusual, as index_plain.
+bool Message::index_lines(std::string_view b, const Limits& limits, std::size_t& body) {
+  if (b.empty() || b[0] == '\r' || b[0] == '\n') return false;
   const char* data = b.data();
   const std::size_t n = b.size();
   // Copies, not reads through limits: the stores into fields_ would make the compiler reload them.
   const std::size_t max_header_length = limits.max_header_length;
   const std::size_t max_headers = limits.max_headers;
   std::uint32_t line = 0;
-  std::size_t body = std::string_view::npos;
+  body = std::string_view::npos;
   bool ok = true;
   scan_lines(b, [&](const ScannedLine& l) {
     ++line;
@@ -172,8 +171,73 @@ bool Message::index_plain(std::string_view bytes, const Limits& limits) {
                                      static_cast<std::uint32_t>(v)});
     return true;
   });
-  if (!ok || body == std::string_view::npos) return false;
-  return !take_body(body, limits);
+  return ok && body != std::string_view::npos;
+}
+
+// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
+// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
+// false, and parse_careful() parses the message again from the start, with the exact errors.
+bool Message::index_plain(std::string_view bytes, const Limits& limits) {
+  std::size_t body;
+  return index_lines(own(bytes), limits, body) && !take_body(body, limits);
+}
+
+FramedMessage Message::parse_stream(std::string_view buffer, const Limits& limits) {
+  FramedMessage out;  // returned by name: the Message is built in place
+  auto& r = out.message.emplace(std::in_place, Empty{});
+  std::size_t size = 0;
+  if (r->index_stream_plain(buffer, limits, size)) {
+    out.frame = Frame{FrameStatus::Message, size, {}};
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the one pass to frame() and parse().
+      Frame f = frame(buffer, limits);
+      auto c = parse(buffer.substr(0, size), limits);
+      if (f.status != FrameStatus::Message || f.size != size || !c || !same_index(*r, *c))
+        std::abort();
+    }
+  } else {
+    out.frame = frame(buffer, limits);
+    if (out.frame.status == FrameStatus::Message)
+      r = parse(buffer.substr(0, out.frame.size), limits);
+    else
+      out.message.reset();
+  }
+  return out;
+}
+
+// The common case of parse_stream: the header indexed in the caller's buffer, framed by the one
+// Content-Length field (§18.3: streams must have it), and only then the message's own bytes copied
+// and the views moved onto them. False for anything frame() and parse() must settle.
+bool Message::index_stream_plain(std::string_view buffer, const Limits& limits, std::size_t& size) {
+  std::size_t body;
+  if (!index_lines(buffer, limits, body)) return false;
+  const HeaderField* cl = nullptr;
+  for (const HeaderField& f : fields_) {
+    if (f.id != HeaderId::ContentLength) continue;
+    if (cl) return false;
+    cl = &f;
+  }
+  if (!cl) return false;
+  auto n = parse_number(cl->value);
+  if (!n || *n > limits.max_body_size) return false;
+  size = body + *n;
+  if (size > limits.max_message_size || size > buffer.size()) return false;
+  const char* from = buffer.data();
+  const char* to = own(buffer.substr(0, size)).data();
+  auto move = [from, to](std::string_view& v) {
+    if (v.data()) v = std::string_view(to + (v.data() - from), v.size());
+  };
+  for (HeaderField& f : fields_) {
+    move(f.name);
+    move(f.value);
+    move(f.raw);
+  }
+  for (std::string_view* v : {&start_line_, &method_name_, &request_uri_, &version_, &reason_})
+    move(*v);
+  // What take_body() finds for one Content-Length whose body is all there.
+  body_ = std::string_view(to + body, *n);
+  cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
+  return true;
 }
 
 std::string_view Message::own(std::string_view bytes) {
