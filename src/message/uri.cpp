@@ -13,6 +13,7 @@
 #endif
 
 #include "message/crosscheck.hpp"
+#include "message/line_scan.hpp"
 
 namespace parley::message {
 
@@ -580,8 +581,11 @@ bool parse_uri_plain(std::string_view text, Uri& out) {
   // userinfo: the careful parser takes everything up to the first '@' as userinfo. A run of user
   // characters ending in '@' (or in ':' and password characters, then '@') is exactly that; when
   // no '@' ends it, none follows either, as no later part of a plain URI admits one.
+  // Without any '@' (the URIs of Route and Record-Route, of many Contacts) there is no userinfo,
+  // and the host is not scanned once as if it were one.
   std::size_t j = i;
-  while (j < n && chars::is(p[j], kUserChars)) ++j;
+  if (find_either(p, i, n, '@', '@') != n)
+    while (j < n && chars::is(p[j], kUserChars)) ++j;
   if (j < n && p[j] == ':') {
     std::size_t k = j + 1;
     while (k < n && chars::is(p[k], kPasswordChars)) ++k;

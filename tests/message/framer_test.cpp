@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "message/line_scan.hpp"
 #include "message/message.hpp"
 
 namespace parley::message {
@@ -96,6 +97,19 @@ TEST(Framer, ParseStreamFramesAndParsesInOnePass) {
   FramedMessage no_length = Message::parse_stream("OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n\r\n");
   EXPECT_EQ(no_length.frame.status, FrameStatus::Malformed);
   EXPECT_FALSE(no_length.message);
+}
+
+TEST(LineScan, FindEitherAgreesWithFindFirstOfAtEveryPlace) {
+  for (std::size_t n = 0; n <= 70; ++n)
+    for (std::size_t at = 0; at <= n; ++at)
+      for (std::size_t from = 0; from <= n; from += 3) {
+        std::string text(n, 'x');
+        if (at < n) text[at] = (at % 2) ? '@' : '"';
+        std::size_t want = std::string_view(text).find_first_of("@\"", from);
+        if (want == std::string_view::npos) want = n;
+        EXPECT_EQ(find_either(text.data(), from, n, '@', '"'), want)
+            << n << " " << at << " " << from;
+      }
 }
 
 }  // namespace
