@@ -225,15 +225,15 @@ bool Message::index_stream_plain(std::string_view buffer, const Limits& limits, 
   const char* from = buffer.data();
   const char* to = own(buffer.substr(0, size)).data();
   auto move = [from, to](std::string_view& v) {
-    if (v.data()) v = std::string_view(to + (v.data() - from), v.size());
+    v = std::string_view(to + (v.data() - from), v.size());
   };
-  for (HeaderField& f : fields_) {
+  for (HeaderField& f : fields_) {  // all three are views into the buffer
     move(f.name);
     move(f.value);
     move(f.raw);
   }
   for (std::string_view* v : {&start_line_, &method_name_, &request_uri_, &version_, &reason_})
-    move(*v);
+    if (v->data()) move(*v);  // a request has no reason, a response no method
   // What take_body() finds for one Content-Length whose body is all there.
   body_ = std::string_view(to + body, *n);
   cache_.content_length.emplace(std::optional<std::uint32_t>(*n));

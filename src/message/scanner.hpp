@@ -60,8 +60,9 @@ constexpr bool is_ws(char c) { return c == ' ' || c == '\t'; }
 constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // Mostly the same bytes ("branch", "tag", "INVITE"): one compare each, folding only on a miss.
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 std::string to_lower(std::string_view s);
