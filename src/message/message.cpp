@@ -166,9 +166,11 @@ bool Message::index_lines(std::string_view b, const Limits& limits, std::size_t&
     while (chars::is_ws(data[v])) ++v;
     while (e > v && chars::is_ws(data[e - 1])) --e;
     // emplace_back: boost's push_back is an out-of-line call even when there is room.
-    fields_.emplace_back(HeaderField{id, name, std::string_view(data + v, e - v),
-                                     std::string_view(data + l.start, fend - l.start), line,
-                                     static_cast<std::uint32_t>(v)});
+    // Constructed in place (aggregate initialization from parentheses), not copied from a
+    // temporary.
+    fields_.emplace_back(id, name, std::string_view(data + v, e - v),
+                         std::string_view(data + l.start, fend - l.start), line,
+                         static_cast<std::uint32_t>(v));
     return true;
   });
   return ok && body != std::string_view::npos;
