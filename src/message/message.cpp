@@ -165,12 +165,15 @@ bool Message::index_lines(std::string_view b, const Limits& limits, std::size_t&
     std::size_t v = l.colon + 1, e = fend;
     while (chars::is_ws(data[v])) ++v;
     while (e > v && chars::is_ws(data[e - 1])) --e;
-    // emplace_back: boost's push_back is an out-of-line call even when there is room.
-    // Constructed in place (aggregate initialization from parentheses), not copied from a
-    // temporary.
-    fields_.emplace_back(id, name, std::string_view(data + v, e - v),
-                         std::string_view(data + l.start, fend - l.start), line,
-                         static_cast<std::uint32_t>(v));
+    // emplace_back: boost's push_back is an out-of-line call even when there is room. Filled in
+    // place, not copied from a temporary (Clang 14 cannot emplace an aggregate from its members).
+    HeaderField& f = fields_.emplace_back();
+    f.id = id;
+    f.name = name;
+    f.value = std::string_view(data + v, e - v);
+    f.raw = std::string_view(data + l.start, fend - l.start);
+    f.line = line;
+    f.offset = static_cast<std::uint32_t>(v);
     return true;
   });
   return ok && body != std::string_view::npos;
