@@ -66,6 +66,16 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 std::string to_lower(std::string_view s);
+
+// The end of the run of bytes from p[i] that `in` accepts, looking at four at a time while four
+// remain: one bound check and one branch per four bytes instead of two per byte. For the tokens
+// and parameter values of a header, mostly 3 to 15 bytes long.
+template <class In>
+inline std::size_t span_while(const char* p, std::size_t i, std::size_t n, In in) {
+  while (i + 4 <= n && (in(p[i]) & in(p[i + 1]) & in(p[i + 2]) & in(p[i + 3]))) i += 4;
+  while (i < n && in(p[i])) ++i;
+  return i;
+}
 std::string_view trim(std::string_view s);
 
 // A cursor over one header value (or a part of one) with the small steps the grammar is made of.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "message/cseq.hpp"
 #include "parse_expect.hpp"
 
@@ -52,6 +54,19 @@ TEST(HeaderValues, QValues) {
   std::string out;
   append_qvalue(out, 750);
   EXPECT_EQ(out, "0.75");
+}
+
+TEST(HeaderValues, SpanWhileStopsAtTheFirstOtherByteAndAtTheEnd) {
+  for (std::size_t n = 0; n <= 20; ++n)
+    for (std::size_t stop = 0; stop <= n; ++stop)
+      for (std::size_t from = 0; from <= n; ++from) {
+        std::string text(n, 'a');
+        if (stop < n) text[stop] = ';';
+        std::size_t want = from;
+        while (want < n && chars::is_token(text[want])) ++want;
+        EXPECT_EQ(span_while(text.data(), from, n, chars::is_token), want)
+            << n << " " << stop << " " << from;
+      }
 }
 
 TEST(HeaderValues, CSeqInEverySpellingTheGrammarAllows) {
