@@ -1,7 +1,8 @@
 // libFuzzer target for stream framing (RFC 3261 §18.3): frame() never reads past the buffer, its
 // sizes are consistent (a frame does not depend on the bytes after it, no prefix of a frame is a
-// frame), and what it frames parses with the body Content-Length says. The input is also consumed
-// as a stream, frame after frame, as a TCP connection would.
+// frame), and what it frames parses with the body Content-Length says; Message::parse_stream
+// answers as frame() and parse() do. The input is also consumed as a stream, frame after frame,
+// as a TCP connection would.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

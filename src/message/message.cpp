@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "message/crosscheck.hpp"
+#include "message/framer.hpp"
 #include "message/line_scan.hpp"
 #include "message/status.hpp"
 
@@ -102,14 +103,15 @@ std::string ParseError::describe() const {
 }
 
 ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits) {
-  if (bytes.size() > limits.max_message_size)
-    return fail(at(513,
-                   "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
-                       std::to_string(limits.max_message_size),
-                   0, limits.max_message_size));
-  // Built in place and returned by name: a Message is large, and moving it costs.
+  // Built in place and returned by name on every path (one return statement, or GCC moves it):
+  // a Message is large, and moving it costs about as much as indexing three header fields.
   ParseResult<Message> r{std::in_place, Empty{}};
-  if (!r->index_plain(bytes, limits)) {
+  if (bytes.size() > limits.max_message_size) {
+    r = fail(at(513,
+                "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                    std::to_string(limits.max_message_size),
+                0, limits.max_message_size));
+  } else if (!r->index_plain(bytes, limits)) {
     r = parse_careful(bytes, limits);
   } else {
     if constexpr (kCrosscheck) {
@@ -122,15 +124,17 @@ ParseResult<Message> Message::parse(std::string_view bytes, const Limits& limits
   return r;
 }
 
-// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
-// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
-// false, and parse_careful() parses the message again from the start, with the exact errors.
-bool Message::index_plain(std::string_view bytes, const Limits& limits) {
-  if (bytes.empty() || bytes[0] == '\r' || bytes[0] == '\n') return false;
-  std::string_view b = own(bytes);
+// index_plain's scan of b, whoever owns it: the start line and the header fields as views into b,
+// and body, where the body starts. False for anything unusual, as index_plain.
+bool Message::index_lines(std::string_view b, const Limits& limits, std::size_t& body) {
+  if (b.empty() || b[0] == '\r' || b[0] == '\n') return false;
   const char* data = b.data();
+  const std::size_t n = b.size();
+  // Copies, not reads through limits: the stores into fields_ would make the compiler reload them.
+  const std::size_t max_header_length = limits.max_header_length;
+  const std::size_t max_headers = limits.max_headers;
   std::uint32_t line = 0;
-  std::size_t body = std::string_view::npos;
+  body = std::string_view::npos;
   bool ok = true;
   scan_lines(b, [&](const ScannedLine& l) {
     ++line;
@@ -145,8 +149,8 @@ bool Message::index_plain(std::string_view bytes, const Limits& limits) {
       return false;
     }
     // A line that starts with white space continues the previous one (§7.3.1): careful path.
-    if ((l.lf + 1 < b.size() && chars::is_ws(data[l.lf + 1])) || l.colon >= fend ||
-        fend - l.start > limits.max_header_length || fields_.size() == limits.max_headers)
+    if ((l.lf + 1 < n && chars::is_ws(data[l.lf + 1])) || l.colon >= fend ||
+        fend - l.start > max_header_length || line - 2 == max_headers)
       return ok = false;
     std::string_view name(data + l.start, l.colon - l.start);
     HeaderId id = header_id(name);
@@ -157,16 +161,88 @@ bool Message::index_plain(std::string_view bytes, const Limits& limits) {
       for (char c : name)
         if (!chars::is_token(c)) return ok = false;
     }
+    // data[fend] is the CR or LF: no bound is needed to skip the white space after the colon.
     std::size_t v = l.colon + 1, e = fend;
-    while (v < e && chars::is_ws(data[v])) ++v;
+    while (chars::is_ws(data[v])) ++v;
     while (e > v && chars::is_ws(data[e - 1])) --e;
-    fields_.push_back(HeaderField{id, name, std::string_view(data + v, e - v),
-                                  std::string_view(data + l.start, fend - l.start), line,
-                                  static_cast<std::uint32_t>(v)});
+    // emplace_back: boost's push_back is an out-of-line call even when there is room. Filled in
+    // place, not copied from a temporary (Clang 14 cannot emplace an aggregate from its members).
+    HeaderField& f = fields_.emplace_back();
+    f.id = id;
+    f.name = name;
+    f.value = std::string_view(data + v, e - v);
+    f.raw = std::string_view(data + l.start, fend - l.start);
+    f.line = line;
+    f.offset = static_cast<std::uint32_t>(v);
     return true;
   });
-  if (!ok || body == std::string_view::npos) return false;
-  return !take_body(body, limits);
+  return ok && body != std::string_view::npos;
+}
+
+// The common case, in one pass: no CRLF before the start line, no folded or unusual line, no
+// limit reached, nothing malformed in the framing of lines. Anything else (or any doubt) answers
+// false, and parse_careful() parses the message again from the start, with the exact errors.
+bool Message::index_plain(std::string_view bytes, const Limits& limits) {
+  std::size_t body;
+  return index_lines(own(bytes), limits, body) && !take_body(body, limits);
+}
+
+FramedMessage Message::parse_stream(std::string_view buffer, const Limits& limits) {
+  FramedMessage out;  // returned by name: the Message is built in place
+  auto& r = out.message.emplace(std::in_place, Empty{});
+  std::size_t size = 0;
+  if (r->index_stream_plain(buffer, limits, size)) {
+    out.frame = Frame{FrameStatus::Message, size, {}};
+    if constexpr (kCrosscheck) {
+      // Debug and fuzz builds hold the one pass to frame() and parse().
+      Frame f = frame(buffer, limits);
+      auto c = parse(buffer.substr(0, size), limits);
+      if (f.status != FrameStatus::Message || f.size != size || !c || !same_index(*r, *c))
+        std::abort();
+    }
+  } else {
+    out.frame = frame(buffer, limits);
+    if (out.frame.status == FrameStatus::Message)
+      r = parse(buffer.substr(0, out.frame.size), limits);
+    else
+      out.message.reset();
+  }
+  return out;
+}
+
+// The common case of parse_stream: the header indexed in the caller's buffer, framed by the one
+// Content-Length field (§18.3: streams must have it), and only then the message's own bytes copied
+// and the views moved onto them. False for anything frame() and parse() must settle.
+bool Message::index_stream_plain(std::string_view buffer, const Limits& limits, std::size_t& size) {
+  std::size_t body;
+  if (!index_lines(buffer, limits, body)) return false;
+  const HeaderField* cl = nullptr;
+  for (const HeaderField& f : fields_) {
+    if (f.id != HeaderId::ContentLength) continue;
+    if (cl) return false;
+    cl = &f;
+  }
+  if (!cl) return false;
+  auto n = parse_number(cl->value);
+  if (!n || *n > limits.max_body_size) return false;
+  size = body + *n;
+  if (size > limits.max_message_size || size > buffer.size()) return false;
+  const char* from = buffer.data();
+  const char* to = own(buffer.substr(0, size)).data();
+  auto move = [from, to](std::string_view& v) {
+    v = std::string_view(to + (v.data() - from), v.size());
+  };
+  for (HeaderField& f : fields_) {  // all three are views into the buffer
+    move(f.name);
+    move(f.value);
+    move(f.raw);
+  }
+  for (std::string_view* v : {&start_line_, &method_name_, &request_uri_, &version_, &reason_})
+    if (v->data()) move(*v);  // a request has no reason, a response no method
+  // What take_body() finds for one Content-Length whose body is all there.
+  body_ = std::string_view(to + body, *n);
+  cache_.content_length.emplace(std::optional<std::uint32_t>(*n));
+  return true;
 }
 
 std::string_view Message::own(std::string_view bytes) {
@@ -194,7 +270,14 @@ bool Message::same_index(const Message& a, const Message& b) {
 std::optional<ParseError> Message::read_start_line(std::string_view sl, std::size_t pos,
                                                    std::uint32_t line, const Limits& limits) {
   start_line_ = sl;
-  bool response = sl.size() >= 4 && iequals(sl.substr(0, 4), "SIP/");
+  const char* p = sl.data();
+  const std::size_t n = sl.size();
+  // Views into sl without std::string_view::substr, which GCC calls out of line (pos <= n here).
+  auto sub = [p, n](std::size_t from, std::size_t len = std::string_view::npos) {
+    return std::string_view(p + from, std::min(len, n - from));
+  };
+  bool response =
+      n >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == '/';
   if (sl.size() > limits.max_start_line)
     return at(response ? 400 : 414,
               "start line longer than " + std::to_string(limits.max_start_line) + " bytes", line,
@@ -202,15 +285,17 @@ std::optional<ParseError> Message::read_start_line(std::string_view sl, std::siz
   Message& m = *this;
   if (response) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    std::size_t sp = sl.find(' ');
-    m.version_ = sl.substr(0, sp);
+    const void* space = std::memchr(p, ' ', n);
+    std::size_t sp = space ? static_cast<std::size_t>(static_cast<const char*>(space) - p)
+                           : std::string_view::npos;
+    m.version_ = sub(0, sp);
     auto vc = check_version(m.version_);
     if (vc == VersionCheck::Malformed)
       return at(400, "malformed SIP version in the status line", line, pos);
     if (vc == VersionCheck::Other)
       return at(505, "SIP version " + std::string(m.version_) + " is not supported", line, pos);
     if (sp == std::string_view::npos) return at(400, "status line has no status code", line, pos);
-    std::string_view code = sl.substr(sp + 1, 3);
+    std::string_view code = sub(sp + 1, 3);
     if (code.size() != 3 || !std::all_of(code.begin(), code.end(), chars::is_digit) ||
         (sl.size() > sp + 4 && sl[sp + 4] != ' '))
       return at(400, "status code must be three digits", line, pos + sp + 1);
@@ -218,8 +303,20 @@ std::optional<ParseError> Message::read_start_line(std::string_view sl, std::siz
     if (!valid_status(m.status_))
       return at(400, "status code " + std::string(code) + " is outside 100-699", line,
                 pos + sp + 1);
-    m.reason_ = sl.size() > sp + 5 ? sl.substr(sp + 5) : std::string_view{};
+    m.reason_ = n > sp + 5 ? sub(sp + 5) : std::string_view{};
   } else {
+    // The common case in one pass, as the steps below would find it: a method token, SP, a
+    // Request-URI without SP, SP, "SIP/2.0".
+    std::size_t t = 0;
+    while (t < n && chars::is_token(p[t])) ++t;
+    if (t > 0 && t + 10 <= n && p[t] == ' ' && p[n - 8] == ' ' &&
+        check_version(sub(n - 7)) == VersionCheck::Ok && !std::memchr(p + t + 1, ' ', n - 9 - t)) {
+      m.method_name_ = sub(0, t);
+      m.request_uri_ = sub(t + 1, n - 9 - t);
+      m.version_ = sub(n - 7);
+      m.method_ = method_from_name(m.method_name_);
+      return std::nullopt;
+    }
     // Request-Line = Method SP Request-URI SP SIP-Version
     std::size_t sp1 = sl.find(' ');
     if (sp1 == std::string_view::npos || sp1 == 0)
@@ -251,9 +348,8 @@ std::optional<ParseError> Message::read_start_line(std::string_view sl, std::siz
 
 std::optional<ParseError> Message::take_body(std::size_t pos, const Limits& limits) {
   Message& m = *this;
-  std::string_view b = received();
   // ---- body (§7.4.1, §18.3, §20.14)
-  std::string_view rest = b.substr(pos);
+  std::string_view rest(bytes_.get() + pos, bytes_size_ - pos);  // pos <= size
   const HeaderField* cl = nullptr;
   for (const HeaderField& f : m.fields_) {
     if (f.id != HeaderId::ContentLength) continue;

@@ -17,6 +17,7 @@
 
 #include "message/cseq.hpp"
 #include "message/error.hpp"
+#include "message/framer.hpp"
 #include "message/header_id.hpp"
 #include "message/method.hpp"
 #include "message/name_addr.hpp"
@@ -34,6 +35,8 @@ struct HeaderField {
   std::uint32_t offset = 0;  // byte offset of the value in the received message
 };
 
+struct FramedMessage;
+
 class Message {
   struct Empty {};  // a tag: an empty Message is made only by parse()
 
@@ -43,6 +46,11 @@ class Message {
   // Message hands out lives as long as it (or a copy of it) does. For a datagram the body is
   // whatever follows the header; with Content-Length the body is that many bytes.
   static ParseResult<Message> parse(std::string_view bytes, const Limits& limits = {});
+
+  // The first message of a stream (TCP, TLS; RFC 3261 §18.3), framed and parsed in one pass over
+  // its header: what frame(buffer) answers and, for a message, what
+  // parse(buffer.substr(0, size)) returns. frame() then parse() scan the header twice.
+  static FramedMessage parse_stream(std::string_view buffer, const Limits& limits = {});
 
   // ---- start line
   bool is_request() const { return status_ == 0; }
@@ -141,6 +149,8 @@ class Message {
   Message() = default;
   static ParseResult<Message> parse_careful(std::string_view bytes, const Limits& limits);
   bool index_plain(std::string_view bytes, const Limits& limits);
+  bool index_lines(std::string_view b, const Limits& limits, std::size_t& body);
+  bool index_stream_plain(std::string_view buffer, const Limits& limits, std::size_t& size);
   static bool same_index(const Message& a, const Message& b);
   std::optional<ParseError> read_start_line(std::string_view sl, std::size_t pos,
                                             std::uint32_t line, const Limits& limits);
@@ -166,6 +176,11 @@ class Message {
   int status_ = 0;
   std::string_view body_;
   mutable Cache cache_;
+};
+
+struct FramedMessage {
+  Frame frame;
+  std::optional<ParseResult<Message>> message;  // when frame.status is FrameStatus::Message
 };
 
 }  // namespace parley::message

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "message/crosscheck.hpp"
+#include "message/line_scan.hpp"
 
 namespace parley::message {
 
@@ -63,7 +64,7 @@ bool parse_name_addr_plain(std::string_view text, NameAddr& out) {
   std::size_t uri_start, uri_end;
   if (p[i] == '"') {
     std::size_t s = ++i;
-    while (i < n && p[i] != '"' && p[i] != '\\') ++i;
+    i = find_either(p, i, n, '"', '\\');
     if (i == n || p[i] != '"') return false;  // escapes, or no end: the careful parser
     out.display_name = std::string_view(p + s, i - s);
     out.display_quoted = true;

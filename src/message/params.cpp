@@ -106,7 +106,7 @@ bool parse_header_params_plain(std::string_view text, std::size_t& pos, Params& 
     while (j < n && chars::is_ws(p[j])) ++j;
     Param prm;
     std::size_t s = j;
-    while (j < n && chars::is_token(p[j])) ++j;
+    j = span_while(p, j, n, chars::is_token);
     if (j == s) return false;
     prm.name = std::string_view(p + s, j - s);
     std::size_t k = j;
@@ -115,7 +115,7 @@ bool parse_header_params_plain(std::string_view text, std::size_t& pos, Params& 
       ++k;
       while (k < n && chars::is_ws(p[k])) ++k;
       s = k;
-      while (k < n && is_gen_value_char(p[k])) ++k;
+      k = span_while(p, k, n, is_gen_value_char);
       if (k == s) return false;  // a quoted value, or none: the careful parser
       prm.value = std::string_view(p + s, k - s);
       prm.has_value = true;

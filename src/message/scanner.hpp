@@ -60,11 +60,22 @@ constexpr bool is_ws(char c) { return c == ' ' || c == '\t'; }
 constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // Mostly the same bytes ("branch", "tag", "INVITE"): one compare each, folding only on a miss.
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 std::string to_lower(std::string_view s);
+
+// The end of the run of bytes from p[i] that `in` accepts, looking at four at a time while four
+// remain: one bound check and one branch per four bytes instead of two per byte. For the tokens
+// and parameter values of a header, mostly 3 to 15 bytes long.
+template <class In>
+inline std::size_t span_while(const char* p, std::size_t i, std::size_t n, In in) {
+  while (i + 4 <= n && (in(p[i]) & in(p[i + 1]) & in(p[i + 2]) & in(p[i + 3]))) i += 4;
+  while (i < n && in(p[i])) ++i;
+  return i;
+}
 std::string_view trim(std::string_view s);
 
 // A cursor over one header value (or a part of one) with the small steps the grammar is made of.

@@ -8,7 +8,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "message/crosscheck.hpp"
+#include "message/line_scan.hpp"
 
 namespace parley::message {
 
@@ -417,10 +422,11 @@ constexpr std::array<std::uint8_t, 256> make_host_classes() {
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kHostClasses = make_host_classes();
-}  // namespace
 
-bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
-                      HostKind& kind) {
+// parse_host_plain a byte at a time: for texts shorter than one 16-byte load, and hosts longer
+// than 64 bytes.
+bool parse_host_bytewise(std::string_view text, std::size_t& pos, std::string_view& host,
+                         HostKind& kind) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size(), i = pos, label = pos;
   std::uint8_t seen = 0;
@@ -456,6 +462,87 @@ bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view&
   }
   pos = i;
   return true;
+}
+
+#if defined(__SSE2__)
+// Where the alphas, digits, dashes and dots of a host run are: bit k for text[pos + k]; len is
+// where the run ends (the first byte that is none of them). 16 bytes a time, the last load ending
+// at the end of text (so that no byte beyond it is read). False when text is shorter than one load
+// or the run longer than 64 bytes.
+struct HostMasks {
+  std::uint64_t alpha = 0, digit = 0, dash = 0, dot = 0;
+  unsigned len = 0;
+};
+bool host_masks(const char* p, std::size_t n, std::size_t pos, HostMasks& m) {
+  if (n < 16) return false;
+  const __m128i k20 = _mm_set1_epi8(0x20), ka = _mm_set1_epi8('a'), k25 = _mm_set1_epi8(25),
+                k0 = _mm_set1_epi8('0'), k9 = _mm_set1_epi8(9), dash = _mm_set1_epi8('-'),
+                dot = _mm_set1_epi8('.');
+  for (unsigned c = 0; c < 4; ++c) {
+    std::size_t o = pos + 16 * c;
+    if (o >= n) {
+      m.len = static_cast<unsigned>(n - pos);
+      return true;
+    }
+    unsigned shift = 0;
+    const char* at = p + o;
+    if (n - o < 16) {
+      shift = static_cast<unsigned>(16 - (n - o));
+      at = p + n - 16;
+    }
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    __m128i l = _mm_sub_epi8(_mm_or_si128(x, k20), ka);  // 0..25 for letters of either case
+    __m128i d = _mm_sub_epi8(x, k0);
+    auto bits = [shift](__m128i v) { return unsigned(_mm_movemask_epi8(v)) >> shift; };
+    unsigned a = bits(_mm_cmpeq_epi8(_mm_min_epu8(l, k25), l));
+    unsigned g = bits(_mm_cmpeq_epi8(_mm_min_epu8(d, k9), d));
+    unsigned h = bits(_mm_cmpeq_epi8(x, dash));
+    unsigned t = bits(_mm_cmpeq_epi8(x, dot));
+    // Lanes past the end of text are shifted out as zeros, so they end the run.
+    unsigned stop = static_cast<unsigned>(__builtin_ctz(~(a | g | h | t)));
+    std::uint64_t keep = (1ull << stop) - 1;
+    m.alpha |= (a & keep) << (16 * c);
+    m.digit |= (g & keep) << (16 * c);
+    m.dash |= (h & keep) << (16 * c);
+    m.dot |= (t & keep) << (16 * c);
+    if (stop < 16) {
+      m.len = 16 * c + stop;
+      return true;
+    }
+  }
+  return false;
+}
+#endif
+
+}  // namespace
+
+bool parse_host_plain(std::string_view text, std::size_t& pos, std::string_view& host,
+                      HostKind& kind) {
+#if defined(__SSE2__)
+  HostMasks m;
+  if (!host_masks(text.data(), text.size(), pos, m))
+    return parse_host_bytewise(text, pos, host, kind);
+  // The rules of parse_host_bytewise on whole masks: every label starts and ends with an
+  // alphanum, so the run does, and each dot has an alphanum on both sides.
+  std::uint64_t alnum = m.alpha | m.digit;
+  if (m.len == 0 || !(alnum & 1) || !((alnum >> (m.len - 1)) & 1) || (m.dot & ~(alnum >> 1)) ||
+      (m.dot & ~(alnum << 1)))
+    return false;
+  host = text.substr(pos, m.len);
+  if (!(m.alpha | m.dash)) {
+    if (!valid_ipv4(host)) return false;  // digits and dots only: an IPv4 address
+    kind = HostKind::IPv4;
+  } else {
+    // toplabel = ALPHA ...
+    unsigned top = m.dot ? 64 - static_cast<unsigned>(__builtin_clzll(m.dot)) : 0;
+    if (!((m.alpha >> top) & 1)) return false;
+    kind = HostKind::Name;
+  }
+  pos += m.len;
+  return true;
+#else
+  return parse_host_bytewise(text, pos, host, kind);
+#endif
 }
 
 namespace {
@@ -494,8 +581,11 @@ bool parse_uri_plain(std::string_view text, Uri& out) {
   // userinfo: the careful parser takes everything up to the first '@' as userinfo. A run of user
   // characters ending in '@' (or in ':' and password characters, then '@') is exactly that; when
   // no '@' ends it, none follows either, as no later part of a plain URI admits one.
+  // Without any '@' (the URIs of Route and Record-Route, of many Contacts) there is no userinfo,
+  // and the host is not scanned once as if it were one.
   std::size_t j = i;
-  while (j < n && chars::is(p[j], kUserChars)) ++j;
+  if (find_either(p, i, n, '@', '@') != n)
+    while (j < n && chars::is(p[j], kUserChars)) ++j;
   if (j < n && p[j] == ':') {
     std::size_t k = j + 1;
     while (k < n && chars::is(p[k], kPasswordChars)) ++k;

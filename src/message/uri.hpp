@@ -29,6 +29,11 @@ struct SipUri {
   bool loose_route() const { return params.has("lr"); }
   // "host" or "[v6]", with ":port" when present.
   std::string host_port() const;
+  // Nothing set: what SipUri{} is (keep in step with the members above).
+  bool is_default() const {
+    return !secure && !user && !password && host.empty() && host_kind == HostKind::Name && !port &&
+           params.empty() && headers.empty();
+  }
 };
 
 // tel:+1-201-555-0123;phone-context=... (RFC 3966). number keeps its visual separators.
@@ -52,9 +57,12 @@ class Uri {
   Uri(TelUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
   Uri(OtherUri u, std::string_view text) : v_(std::move(u)), text_(text) {}
 
-  // Makes this a default SIP URI parsed from text, to be filled in place.
+  // Makes this a default SIP URI parsed from text, to be filled in place. A Uri made by default
+  // holds a default SipUri already: the plain parsers filling a new Uri then skip destroying it
+  // and building it again (two parameter lists).
   SipUri& emplace_sip(std::string_view text) {
     text_ = text;
+    if (SipUri* s = std::get_if<SipUri>(&v_); s && s->is_default()) return *s;
     return v_.emplace<SipUri>();
   }
 

@@ -1,7 +1,9 @@
 #include "message/via.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "message/crosscheck.hpp"
 
@@ -50,9 +52,19 @@ bool parse_via_plain(std::string_view text, Via& out) {
     t = std::string_view(p + s, i - s);
     return i > s;
   };
-  if (!token(out.protocol_name) || i == n || p[i++] != '/' || !token(out.protocol_version) ||
-      i == n || p[i++] != '/' || !token(out.transport) || i == n || !chars::is_ws(p[i]))
+  // Nearly always "SIP/2.0/" as it stands: one 8-byte compare for the first two tokens.
+  std::uint64_t head = 0, sip = 0;
+  if (n - i >= 8) std::memcpy(&head, p + i, 8);
+  std::memcpy(&sip, "SIP/2.0/", 8);
+  if (head == sip) {
+    out.protocol_name = std::string_view(p + i, 3);
+    out.protocol_version = std::string_view(p + i + 4, 3);
+    i += 8;
+  } else if (!token(out.protocol_name) || i == n || p[i++] != '/' || !token(out.protocol_version) ||
+             i == n || p[i++] != '/') {
     return false;
+  }
+  if (!token(out.transport) || i == n || !chars::is_ws(p[i])) return false;
   while (i < n && chars::is_ws(p[i])) ++i;
   if (!parse_host_plain(text, i, out.host, out.host_kind)) return false;
   if (i < n && p[i] == ':') {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+
+#include "message/line_scan.hpp"
+#include "message/message.hpp"
 
 namespace parley::message {
 namespace {
@@ -58,6 +62,54 @@ TEST(Framer, ReadsAContentLengthFoldedOntoTheNextLine) {
   EXPECT_EQ(f.status, FrameStatus::Message) << f.error.what;
   EXPECT_EQ(f.size, kFolded.size());
   EXPECT_EQ(frame(kFolded.substr(0, kFolded.size() - 1)).status, FrameStatus::NeedMore);
+}
+
+TEST(Framer, ParseStreamFramesAndParsesInOnePass) {
+  FramedMessage first = Message::parse_stream(kTwo);
+  ASSERT_EQ(first.frame.status, FrameStatus::Message);
+  EXPECT_EQ(first.frame.size, kTwo.find("BYE"));
+  ASSERT_TRUE(first.message && *first.message);
+  EXPECT_EQ((*first.message)->method(), Method::Options);
+  EXPECT_EQ((*first.message)->body(), "abc");
+  FramedMessage second = Message::parse_stream(kTwo.substr(first.frame.size));
+  ASSERT_EQ(second.frame.status, FrameStatus::Message);
+  ASSERT_TRUE(second.message && *second.message);
+  EXPECT_EQ((*second.message)->method(), Method::Bye);
+  // The message owns its bytes: the views stay good after the stream buffer is gone.
+  std::optional<ParseResult<Message>> kept;
+  {
+    std::string buffer(kTwo);
+    kept = std::move(Message::parse_stream(buffer).message);
+    buffer.assign(buffer.size(), 'x');
+  }
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->request_uri_text(), "sip:a@b");
+  EXPECT_EQ((*kept)->find(HeaderId::ContentLength)->value, "3");
+  EXPECT_EQ((*kept)->body(), "abc");
+  EXPECT_EQ((*kept)->serialize(), kTwo.substr(0, first.frame.size));
+  // What is no whole message yet, or no message, gets frame()'s answer and no Message.
+  FramedMessage part = Message::parse_stream(kTwo.substr(0, 30));
+  EXPECT_EQ(part.frame.status, FrameStatus::NeedMore);
+  EXPECT_FALSE(part.message);
+  FramedMessage ping = Message::parse_stream("\r\n\r\nOPTIONS");
+  EXPECT_EQ(ping.frame.status, FrameStatus::KeepAlive);
+  EXPECT_FALSE(ping.message);
+  FramedMessage no_length = Message::parse_stream("OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n\r\n");
+  EXPECT_EQ(no_length.frame.status, FrameStatus::Malformed);
+  EXPECT_FALSE(no_length.message);
+}
+
+TEST(LineScan, FindEitherAgreesWithFindFirstOfAtEveryPlace) {
+  for (std::size_t n = 0; n <= 70; ++n)
+    for (std::size_t at = 0; at <= n; ++at)
+      for (std::size_t from = 0; from <= n; from += 3) {
+        std::string text(n, 'x');
+        if (at < n) text[at] = (at % 2) ? '@' : '"';
+        std::size_t want = std::string_view(text).find_first_of("@\"", from);
+        if (want == std::string_view::npos) want = n;
+        EXPECT_EQ(find_either(text.data(), from, n, '@', '"'), want)
+            << n << " " << at << " " << from;
+      }
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "message/cseq.hpp"
 #include "parse_expect.hpp"
 
 namespace parley::message {
@@ -51,6 +54,42 @@ TEST(HeaderValues, QValues) {
   std::string out;
   append_qvalue(out, 750);
   EXPECT_EQ(out, "0.75");
+}
+
+TEST(HeaderValues, SpanWhileStopsAtTheFirstOtherByteAndAtTheEnd) {
+  for (std::size_t n = 0; n <= 20; ++n)
+    for (std::size_t stop = 0; stop <= n; ++stop)
+      for (std::size_t from = 0; from <= n; ++from) {
+        std::string text(n, 'a');
+        if (stop < n) text[stop] = ';';
+        std::size_t want = from;
+        while (want < n && chars::is_token(text[want])) ++want;
+        EXPECT_EQ(span_while(text.data(), from, n, chars::is_token), want)
+            << n << " " << stop << " " << from;
+      }
+}
+
+TEST(HeaderValues, CSeqInEverySpellingTheGrammarAllows) {
+  struct Case {
+    std::string_view text;
+    std::uint32_t number;
+    std::string_view method;
+  };
+  // The one-pass case and those beside it: more digits, more or other white space.
+  for (Case c : {Case{"1 INVITE", 1, "INVITE"}, Case{"123456789 ACK", 123456789, "ACK"},
+                 Case{"2147483647 BYE", 2147483647u, "BYE"}, Case{"01 ACK", 1, "ACK"},
+                 Case{"1  INVITE", 1, "INVITE"}, Case{"1\tINVITE", 1, "INVITE"},
+                 Case{" 1 INVITE ", 1, "INVITE"}, Case{"7 foo.bar", 7, "foo.bar"}}) {
+    auto r = parse_cseq(c.text);
+    ASSERT_TRUE(r) << c.text;
+    EXPECT_EQ(r->number, c.number) << c.text;
+    EXPECT_EQ(r->method_name, c.method) << c.text;
+  }
+  EXPECT_EQ(parse_cseq("1 INVITE")->method, Method::Invite);
+  EXPECT_EQ(parse_cseq("1 invite")->method, Method::Extension);
+  for (std::string_view bad : {"2147483648 INVITE", "1INVITE", "1 ", "1", " INVITE", "1 INV ITE",
+                               "1 INVITE;x", "-1 INVITE", ""})
+    EXPECT_FALSE(parse_cseq(bad)) << bad;
 }
 
 TEST(HeaderValues, CallId) {

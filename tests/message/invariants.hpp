@@ -212,6 +212,21 @@ inline std::string check_proxy_changes(const Message& original) {
 // datagram would, and agrees with the parser on where a message ends.
 inline std::string check_framer(std::string_view bytes, const Limits& limits = {}) {
   Frame f = frame(bytes, limits);
+  // Message::parse_stream answers as frame() and then parse() of the frame.
+  FramedMessage s = Message::parse_stream(bytes, limits);
+  if (s.frame.status != f.status || s.frame.size != f.size ||
+      s.frame.error.status != f.error.status || s.frame.error.what != f.error.what)
+    return "parse_stream frames differently from frame()";
+  if (s.message.has_value() != (f.status == FrameStatus::Message))
+    return "parse_stream parses what is no message frame, or not what is";
+  if (s.message) {
+    auto p = Message::parse(bytes.substr(0, f.size), limits);
+    if (s.message->has_value() != p.has_value()) return "parse_stream and parse disagree";
+    if (p && !(**s.message == *p)) return "parse_stream parses differently from parse";
+    if (!p && (s.message->error().status != p.error().status ||
+               s.message->error().what != p.error().what))
+      return "parse_stream fails differently from parse";
+  }
   switch (f.status) {
     case FrameStatus::NeedMore:
       return {};

@@ -257,5 +257,27 @@ TEST(Builder, ErrorResponseForABrokenRequest) {
   EXPECT_FALSE(error_response("ACK sip:a SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n\r\n", *err));
 }
 
+// The index scans 64 bytes at a time and sorts CRs, HTABs and the byte before each LF out of one
+// mask of control bytes: put each of them at every place around the block edges, in the middle
+// of a value and right before the line end, with CRLF and bare LF line ends.
+TEST(Message, ControlBytesAreFoundAtEveryPlaceAroundTheScanBlocks) {
+  for (std::string_view eol : {"\r\n", "\n"})
+    for (char c : {'\t', '\r', '\x01', '\x7f', '\x1f'})
+      for (bool before_eol : {false, true})
+        for (std::size_t pad = 0; pad < 140; ++pad) {
+          std::string m = "OPTIONS sip:a@b SIP/2.0" + std::string(eol) + "X-Pad: ";
+          m += std::string(pad, 'p') + c + (before_eol ? "" : "q") + std::string(eol);
+          m += "Content-Length: 0" + std::string(eol) + std::string(eol);
+          auto r = Message::parse(m);
+          // HTAB is white space; anything else is refused, a CR before the LF only with CRLF.
+          bool ok = c == '\t' || (c == '\r' && before_eol && eol == "\n");
+          ASSERT_EQ(r.has_value(), ok) << "byte " << int(c) << " after " << pad << " bytes, "
+                                       << (before_eol ? "before the line end" : "in the value");
+          if (ok) {
+            EXPECT_EQ(r->find("X-Pad")->value.substr(0, pad), std::string(pad, 'p'));
+          }
+        }
+}
+
 }  // namespace
 }  // namespace parley::message

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace parley::message {
 namespace {
 
@@ -131,6 +134,47 @@ TEST(Uri, RendersFromParts) {
   ASSERT_TRUE(u);
   u->sip()->params.remove("lr");
   EXPECT_EQ(u->to_string(), "sip:alice@atlanta.com:5060?x=y");
+}
+
+// parse_host_plain reads 16 bytes at a time and its last load ends at the end of the text: hosts
+// of every length up to past its 64-byte limit, at every place in texts short and long, valid and
+// broken, must be settled as parse_host_port settles them (or left to it).
+TEST(Host, PlainScanAgreesWithParseHostPortAtEveryLengthAndPlace) {
+  const std::string_view labels[] = {"a", "example", "x-y", "a--b", "9", "255", "256", "0", "com"};
+  std::vector<std::string> hosts;
+  for (std::string_view a : labels)
+    for (std::string_view b : labels) {
+      hosts.push_back(std::string(a) + "." + std::string(b));
+      hosts.push_back(std::string(a) + "-." + std::string(b));
+      hosts.push_back(std::string(a) + ".." + std::string(b));
+      hosts.push_back("." + std::string(a));
+      hosts.push_back(std::string(a) + ".");
+      hosts.push_back(std::string(a) + "." + std::string(b) + "." + std::string(a) + ".1");
+    }
+  for (std::size_t n = 1; n <= 80; ++n) {
+    hosts.push_back(std::string(n, 'a'));
+    hosts.push_back(std::string(n - 1, 'b') + "-");
+    hosts.push_back("h" + std::string(n - 1, '1'));
+  }
+  hosts.push_back("192.0.2.1");
+  hosts.push_back("192.0.2.256");
+  hosts.push_back("1.2.3");
+  for (const std::string& host : hosts)
+    for (std::string_view prefix : {"", "sip:", "SIP/2.0/UDP 0123456789abcdef "})
+      for (std::string_view suffix : {"", ":5060", ";lr", ">", "_x", ";branch=z9hG4bK776asdhds"}) {
+        std::string text = std::string(prefix) + host + std::string(suffix);
+        std::size_t pos = prefix.size();
+        std::string_view got;
+        HostKind kind = HostKind::Name;
+        if (!parse_host_plain(text, pos, got, kind)) continue;  // left to the careful parser
+        auto want = parse_host_port(got);
+        ASSERT_TRUE(want) << text;
+        EXPECT_EQ(want->host, got) << text;
+        EXPECT_EQ(want->kind, kind) << text;
+        EXPECT_EQ(got.data(), text.data() + prefix.size()) << text;
+        EXPECT_EQ(pos, prefix.size() + got.size()) << text;
+        EXPECT_TRUE(pos == text.size() || !chars::is(text[pos], chars::kHost)) << text;
+      }
 }
 
 }  // namespace
