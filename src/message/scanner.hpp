@@ -72,7 +72,10 @@ std::string to_lower(std::string_view s);
 // and parameter values of a header, mostly 3 to 15 bytes long.
 template <class In>
 inline std::size_t span_while(const char* p, std::size_t i, std::size_t n, In in) {
-  while (i + 4 <= n && (in(p[i]) & in(p[i + 1]) & in(p[i + 2]) & in(p[i + 3]))) i += 4;
+  // '&', not '&&': all four looked at, one branch (on ints: on bools Clang warns of '&').
+  while (i + 4 <= n && (static_cast<int>(in(p[i])) & static_cast<int>(in(p[i + 1])) &
+                        static_cast<int>(in(p[i + 2])) & static_cast<int>(in(p[i + 3]))))
+    i += 4;
   while (i < n && in(p[i])) ++i;
   return i;
 }
