@@ -169,6 +169,8 @@ std::optional<std::string> error_response(std::string_view raw, const ParseError
     if (v.size() > max_value) return std::nullopt;
   for (std::string_view via : vias)
     if (via.size() > max_value) return std::nullopt;
+  // So can too many fields: every Via, From, To, Call-ID, CSeq and Content-Length.
+  if (vias.size() + 5 > Limits{}.max_headers) return std::nullopt;
   MessageBuilder b = MessageBuilder::response(error.status, error.reason_phrase());
   // One field per field received, as response_to() does: joined into one line, a few long Via
   // fields make a field longer than a parser takes (Limits::max_header_length).

@@ -73,6 +73,8 @@ bool valid_ipv4(std::string_view s) {
 
 bool valid_ipv6(std::string_view s) {
   if (s.empty() || s.size() >= INET6_ADDRSTRLEN) return false;
+  // inet_pton reads a C string: a NUL inside would end the address early and let the rest in.
+  if (s.find('\0') != std::string_view::npos) return false;
   char buf[INET6_ADDRSTRLEN];
   std::memcpy(buf, s.data(), s.size());
   buf[s.size()] = '\0';

@@ -39,6 +39,14 @@ TEST(SipUri, HostOnlyAndIPv6) {
   EXPECT_EQ(v4.host_kind, HostKind::IPv4);
 }
 
+TEST(SipUri, Ipv6WithANulInsideIsRefused) {
+  // Found by fuzz_uri: inet_pton stopped at the NUL and took the rest of the brackets for good.
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(parse_uri("sip:c,@[200:db8::9:1\0\0\x1fw6>0]:0;tranp"sv));
+  EXPECT_FALSE(parse_uri("sip:[::1\0]"sv));
+  EXPECT_TRUE(parse_uri("sip:[::1]"sv));
+}
+
 TEST(SipUri, UserMayHoldSemicolonsAndEscapes) {
   auto u = sip("sip:+1-212-555-1212;phone-context=x%40y@gateway.com;user=phone");
   EXPECT_EQ(u.user, "+1-212-555-1212;phone-context=x%40y");
