@@ -178,6 +178,21 @@ inline bool scan_line_ends(std::string_view b, F&& f) {
   return true;
 }
 
+#if defined(__SSE2__)
+// The 16 bytes at p + o, for o < n and n >= 16. When fewer than 16 remain, the load ends at p + n
+// instead, so that no byte past the text is read, and `shift` says how many of its leading bytes
+// lie before o (shift a movemask right by it).
+inline __m128i load16_within(const char* p, std::size_t o, std::size_t n, unsigned& shift) {
+  shift = 0;
+  const char* at = p + o;
+  if (n - o < 16) {
+    shift = static_cast<unsigned>(16 - (n - o));
+    at = p + n - 16;
+  }
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+}
+#endif
+
 // The position of the first a or b in p[from, n), or n when there is none. 16 bytes a compare
 // (SSE2) when the text is at least that long, the last load ending at p + n so that no byte past
 // the text is read; a byte at a time otherwise. For the short runs inside header values (a
@@ -188,12 +203,7 @@ inline std::size_t find_either(const char* p, std::size_t from, std::size_t n, c
     const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
     for (std::size_t o = from; o < n; o += 16) {
       unsigned shift = 0;
-      const char* at = p + o;
-      if (n - o < 16) {
-        shift = static_cast<unsigned>(16 - (n - o));
-        at = p + n - 16;
-      }
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      __m128i x = load16_within(p, o, n, shift);
       unsigned hit = static_cast<unsigned>(_mm_movemask_epi8(
                          _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)))) >>
                      shift;

@@ -487,12 +487,7 @@ bool host_masks(const char* p, std::size_t n, std::size_t pos, HostMasks& m) {
       return true;
     }
     unsigned shift = 0;
-    const char* at = p + o;
-    if (n - o < 16) {
-      shift = static_cast<unsigned>(16 - (n - o));
-      at = p + n - 16;
-    }
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    __m128i x = load16_within(p, o, n, shift);
     __m128i l = _mm_sub_epi8(_mm_or_si128(x, k20), ka);  // 0..25 for letters of either case
     __m128i d = _mm_sub_epi8(x, k0);
     auto bits = [shift](__m128i v) { return unsigned(_mm_movemask_epi8(v)) >> shift; };
