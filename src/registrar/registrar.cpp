@@ -22,9 +22,8 @@ namespace {
 // where the current bindings matter).
 struct Plan {
   struct Contact {
-    std::string uri;      // as registered
-    message::Uri parsed;  // the same, parsed (views into the request, alive until the reply)
-    std::string params;   // the other contact-params, verbatim
+    message::Uri uri;    // as registered (views into the request, alive until the reply)
+    std::string params;  // the other contact-params, verbatim
     std::optional<std::uint16_t> q;
     std::uint32_t expires = 0;  // as granted
   };
@@ -88,13 +87,13 @@ Result<std::vector<Binding>, StoreError> decide(const Plan& plan,
   std::vector<bool> written(next.size(), false);  // updated by this request already
   for (const Plan::Contact& c : plan.contacts) {
     std::size_t i = 0;
-    while (i < next.size() && !same_contact(next[i].contact, c.parsed)) ++i;
+    while (i < next.size() && !same_contact(next[i].contact, c.uri)) ++i;
     if (i < next.size() && !written[i]) {
       // §10.3 step 7: same Call-ID and a CSeq not higher: the update is aborted.
       if (next[i].call_id == plan.call_id && next[i].cseq >= plan.cseq)
         return fail(refused(500, "Server Internal Error (CSeq " + std::to_string(plan.cseq) +
                                      " not above " + std::to_string(next[i].cseq) +
-                                     " of the binding of " + c.uri + ")"));
+                                     " of the binding of " + std::string(c.uri.text()) + ")"));
     }
     if (c.expires == 0) {
       if (i < next.size()) {
@@ -109,7 +108,7 @@ Result<std::vector<Binding>, StoreError> decide(const Plan& plan,
     }
     Binding& b = next[i];
     written[i] = true;
-    b.contact = c.uri;
+    b.contact = c.uri.text();
     b.params = c.params;
     b.q = c.q;
     b.expires = now + std::chrono::seconds(c.expires);
@@ -381,8 +380,7 @@ void Registrar::authenticated(const std::shared_ptr<Pending>& p) {
       return finish(p, 423, std::move(b).finish());
     }
     Plan::Contact pc;
-    pc.uri = std::string(c.uri.text());
-    pc.parsed = c.uri;
+    pc.uri = c.uri;
     message::Params others = c.params;
     others.remove("expires");
     others.remove("q");

@@ -32,10 +32,6 @@ bool same_address(const Via& via, const boost::asio::ip::address& source) {
   return !ec && unmapped(sent_by) == unmapped(source);
 }
 
-}  // namespace
-
-namespace {
-
 // The top via-parm with `received` set and an empty `rport` filled, made by editing its text:
 // what every request goes through, so no Params copy and no rendering of the whole Via. Views of
 // a parsed Via point into the field's text, which gives each edit's place. nullopt for what this
