@@ -29,6 +29,7 @@
 #include <boost/asio/post.hpp>
 #include <cctype>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -50,6 +51,7 @@
 #include "transport/event_loops.hpp"
 #include "transport/listen_spec.hpp"
 #include "transport/transport_layer.hpp"
+#include "user_file.hpp"
 
 namespace parley::app {
 
@@ -64,6 +66,7 @@ struct ServeSettings {
   std::vector<std::string> domains;       // domain = ["example.com"]
   std::string store = kDefaultStoreSpec;  // store = "sqlite:parley.db"
   bool auth = true;                       // auth = true | "on" | "off"
+  std::string users;                      // users = "users.txt": put into the store at start
   std::size_t threads = 0;                // threads = 2 (0: one per core)
   // Live transactions of the whole server (split between the shards); beyond it new requests get
   // 503. Over UDP a non-INVITE server transaction lives 32 s after its answer (Timer J, §17.2.2),
@@ -81,6 +84,7 @@ struct Flags {
   std::vector<std::string> domains;
   std::string store;
   std::string auth;
+  std::string users;
   std::size_t threads = 0;
   std::size_t max_transactions = 0;
   std::string config;
@@ -153,6 +157,10 @@ std::optional<ConfigError> load_config(const std::string& file, ServeSettings& s
       if (*v != "memory" && !v->starts_with("sqlite:") && !v->starts_with("redis://"))
         return error(node, "store '" + *v + "': expected memory, sqlite:PATH or redis://HOST:PORT");
       s.store = *v;
+    } else if (k == "users") {
+      auto v = node.value<std::string>();
+      if (!v || v->empty()) return error(node, "users must be the path of a users file");
+      s.users = *v;
     } else if (k == "auth") {
       if (auto b = node.value<bool>()) {
         s.auth = *b;
@@ -343,6 +351,26 @@ int serve(const ServeSettings& s) {
     return 1;
   }
   std::unique_ptr<location::Store> store = std::move(*opened);
+  std::size_t users_loaded = 0;
+  if (!s.users.empty()) {
+    std::ifstream file(s.users);
+    if (!file) {
+      std::cerr << "parley serve: cannot read the users file " << s.users << "\n";
+      return 1;
+    }
+    auto users = read_users(file, s.users);
+    if (!users) {
+      std::cerr << "parley serve: " << users.error() << "\n";
+      return 1;
+    }
+    auto put = put_users(*store, *users);
+    if (!put) {
+      std::cerr << "parley serve: users of " << s.users << ": " << put.error().reason << "\n";
+      store->close();
+      return 1;
+    }
+    users_loaded = *put;
+  }
 
   // The signals are waited for by this thread alone: blocked before the loops' threads start, so
   // that they inherit the mask.
@@ -428,10 +456,11 @@ int serve(const ServeSettings& s) {
     std::vector<std::string_view> names;
     for (auto a : s.digest.algorithms) names.push_back(message::digest_algorithm_name(a));
     fmt::print("  authentication: on (digest {})\n", fmt::join(names, ", "));
-    if (s.store == "memory")
+    if (!s.users.empty()) fmt::print("  users: {} from {}\n", users_loaded, s.users);
+    if (s.store == "memory" && s.users.empty())
       fmt::print(
-          "  note: the memory store has no users another process can add; use a sqlite or\n"
-          "        redis store for authenticated registrations, or --auth off\n");
+          "  note: the memory store has no users another process can add: give them with\n"
+          "        --users FILE, or use a sqlite or redis store, or --auth off\n");
     else
       fmt::print("  add a user: parley user add alice@{} --password SECRET --store {}\n",
                  example_domain, s.store);
@@ -477,6 +506,9 @@ void add_serve_command(CLI::App& app, std::vector<Command>& commands) {
                   "memory | sqlite:PATH | redis://HOST:PORT (default sqlite:parley.db)");
   cmd->add_option("--auth", flags->auth, "on | off: digest authentication of REGISTER (default on)")
       ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--users", flags->users,
+                  "a file of 'address password' lines: users put into the store at start (the "
+                  "way to give users to the memory store)");
   cmd->add_option("--threads", flags->threads, "event-loop threads (default: one per core)");
   cmd->add_option("--max-transactions", flags->max_transactions,
                   "live transactions at most, beyond which new requests get 503 (default "
@@ -510,6 +542,7 @@ void add_serve_command(CLI::App& app, std::vector<Command>& commands) {
                         if (cmd->count("--domain")) s.domains = flags->domains;
                         if (cmd->count("--store")) s.store = flags->store;
                         if (cmd->count("--auth")) s.auth = flags->auth == "on";
+                        if (cmd->count("--users")) s.users = flags->users;
                         if (cmd->count("--threads")) s.threads = flags->threads;
                         if (cmd->count("--max-transactions"))
                           s.max_transactions = flags->max_transactions;

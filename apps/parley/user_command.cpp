@@ -1,4 +1,5 @@
-// parley user add|remove|list: the users allowed to register, in the server's store (the same
+// parley user add|import|remove|list: the users allowed to register, in the server's store (the
+// same
 // --store as `parley serve`), usable while the server runs. A user is named by an address,
 // alice@example.com: the user part is the digest username, the domain the realm; the password
 // is kept only as HA1 = H(username:realm:password) for MD5, SHA-256 and SHA-512-256 (RFC 7616).
@@ -6,16 +7,18 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "auth/digest.hpp"
 #include "commands.hpp"
 #include "location/store.hpp"
 #include "store_call.hpp"
+#include "user_file.hpp"
 
 namespace parley::app {
 
@@ -25,29 +28,9 @@ struct UserOptions {
   std::string store = kDefaultStore;
   std::string address;
   std::string password;
+  std::string file = "-";
   bool json = false;
 };
-
-struct UserName {
-  std::string username;
-  std::string realm;
-};
-
-// "alice@example.com" or "sip:alice@example.com" -> {alice, example.com}.
-std::optional<UserName> split_address(std::string_view address) {
-  if (address.starts_with("sip:")) address.remove_prefix(4);
-  if (address.starts_with("sips:")) address.remove_prefix(5);
-  auto at = address.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) return std::nullopt;
-  auto user = address.substr(0, at), realm = address.substr(at + 1);
-  auto bad = [](std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](unsigned char c) {
-      return c <= ' ' || c == '"' || c == '<' || c == '>' || c == 0x7f;
-    });
-  };
-  if (bad(user) || bad(realm) || realm.find(':') != std::string_view::npos) return std::nullopt;
-  return UserName{std::string(user), std::string(realm)};
-}
 
 // The store, or the exit code to end with.
 std::variant<std::unique_ptr<location::Store>, int> open(const std::string& spec) {
@@ -78,12 +61,7 @@ int add(const UserOptions& o) {
   auto opened = open(o.store);
   if (auto* rc = std::get_if<int>(&opened)) return *rc;
   auto& store = std::get<0>(opened);
-  using auth::DigestAlgorithm;
-  location::User user{
-      name->username, name->realm,
-      auth::ha1(DigestAlgorithm::Md5, name->username, name->realm, o.password),
-      auth::ha1(DigestAlgorithm::Sha256, name->username, name->realm, o.password),
-      auth::ha1(DigestAlgorithm::Sha512_256, name->username, name->realm, o.password)};
+  auto user = make_user(*name, o.password);
   auto r = store_call<bool>([&](auto cb) { store->put_user(user, cb); });
   store->close();
   if (!r) {
@@ -92,6 +70,34 @@ int add(const UserOptions& o) {
   }
   std::cout << "user " << name->username << "@" << name->realm << " added (realm " << name->realm
             << ")\n";
+  return 0;
+}
+
+// Every user of a users file (user_file.hpp), all or none: a bad line changes nothing.
+int import(const UserOptions& o) {
+  std::ifstream file;
+  if (o.file != "-") {
+    file.open(o.file);
+    if (!file) {
+      std::cerr << "parley user import: cannot read " << o.file << "\n";
+      return 1;
+    }
+  }
+  auto users = read_users(o.file == "-" ? std::cin : file, o.file == "-" ? "stdin" : o.file);
+  if (!users) {
+    std::cerr << "parley user import: " << users.error() << "\n";
+    return 2;
+  }
+  auto opened = open(o.store);
+  if (auto* rc = std::get_if<int>(&opened)) return *rc;
+  auto& store = std::get<0>(opened);
+  auto r = put_users(*store, *users);
+  store->close();
+  if (!r) {
+    std::cerr << "parley user import: " << r.error().reason << "\n";
+    return 1;
+  }
+  std::cout << *r << " user" << (*r == 1 ? "" : "s") << " imported\n";
   return 0;
 }
 
@@ -164,14 +170,19 @@ Command add_user_command(CLI::App& app) {
       ->required();
   add_cmd->add_option("--password", o->password, "the password (stored as HA1 hashes only)")
       ->required();
+  auto* import_cmd = user->add_subcommand(
+      "import", "add or update many users from a file of 'address password' lines");
+  import_cmd->fallthrough();
+  import_cmd->add_option("file", o->file, "the users file ('-', the default, for stdin)");
   auto* remove_cmd = user->add_subcommand("remove", "remove a user");
   remove_cmd->fallthrough();
   remove_cmd->add_option("address", o->address, "the user as user@domain")->required();
   auto* list_cmd = user->add_subcommand("list", "list the users");
   list_cmd->fallthrough();
   list_cmd->add_flag("--json", o->json, "print JSON");
-  return {user, [o, add_cmd, remove_cmd, list_cmd]() {
+  return {user, [o, add_cmd, import_cmd, remove_cmd, list_cmd]() {
             if (add_cmd->parsed()) return add(*o);
+            if (import_cmd->parsed()) return import(*o);
             if (remove_cmd->parsed()) return remove(*o);
             if (list_cmd->parsed()) return list(*o);
             return 2;

@@ -16,6 +16,7 @@ listen = ["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060"]
 domain = ["example.com", "example.org"]
 store = "memory"
 auth = "on"
+users = "users.txt"
 threads = 2
 log_level = "info"
 shutdown_grace = 3
@@ -47,6 +48,7 @@ check "bad listen spec" bad listen 2 'auth = true\nlisten = ["udp:127.0.0.1:5060
 check "wrong type" bad type 4 '[registrar]\ndefault_expires = 60\n\nmin_expires = "soon"\n'
 check "bad store" bad store 1 'store = "postgres://x"\n'
 check "TOML syntax error" bad syntax 2 'store = "memory"\nthreads = = 2\n'
+check "users not a path" bad users 2 'auth = true\nusers = 3\n'
 check "unknown digest algorithm" bad algo 2 '[digest]\nalgorithms = ["SHA-1"]\n'
 check "a missing file exits 1" expect_rc 1 "$PARLEY" serve --check-config no-such.toml
 

@@ -44,6 +44,27 @@ check "removing an unknown user exits 1" expect_rc 1 "$PARLEY" user remove alice
 check "... and says so" grep -q "no user alice@example.com" "$WORK/err"
 check "user list after remove" bash -c '[ "$("$0" user list --store "$1")" = "bob@example.org" ]' "$PARLEY" "$STORE"
 
+# import: many users from a file of "address password" lines, all or none.
+printf '# provisioned\n\nerin@example.com  pass word\r\nsip:frank@example.net\tf-secret\n' > users.txt
+check "user import exits 0" expect_rc 0 "$PARLEY" user import users.txt --store "$STORE"
+check "... and counts them" grep -qx "2 users imported" "$WORK/out"
+HA1_ERIN=$(printf 'erin:example.com:pass word' | md5sum | cut -d' ' -f1)
+check "imported password with a blank inside, CR dropped" bash -c "python3 - '$DB' '$HA1_ERIN' <<'PY'
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(\"SELECT ha1_md5 FROM users WHERE username='erin'\").fetchone()
+assert row == (sys.argv[2],), row
+PY"
+check "user import from stdin" bash -c 'printf "gina@example.com g\n" | "$0" user import --store "$1" | grep -qx "1 user imported"' "$PARLEY" "$STORE"
+printf 'hank@example.com h\nnot-an-address x\n' > bad-users.txt
+check "a bad line: exit 2" expect_rc 2 "$PARLEY" user import bad-users.txt --store "$STORE"
+check "... naming file and line" grep -q "bad-users.txt:2: 'not-an-address' is not an address" "$WORK/err"
+check "... and nothing imported" bash -c '! "$0" user list --store "$1" | grep -q hank' "$PARLEY" "$STORE"
+printf 'ivan@example.com\n' > no-password.txt
+check "a line without password: exit 2" expect_rc 2 "$PARLEY" user import no-password.txt --store "$STORE"
+check "... says so" grep -q "no-password.txt:1: no password after 'ivan@example.com'" "$WORK/err"
+check "a missing file: exit 1" expect_rc 1 "$PARLEY" user import "$WORK/no-such-file" --store "$STORE"
+for u in erin@example.com frank@example.net gina@example.com; do "$PARLEY" user remove "$u" --store "$STORE" > /dev/null; done
+
 check "no password: exit 2" expect_rc 2 "$PARLEY" user add carol@example.com --store "$STORE"
 check "not an address: exit 2" expect_rc 2 "$PARLEY" user add carol --password x --store "$STORE"
 check "bad store spec: exit 2" expect_rc 2 "$PARLEY" user list --store "postgres://x"
