@@ -17,9 +17,10 @@ start serve "$PARLEY" serve --config md5.toml --listen "udp:127.0.0.1:$PORT" --s
 SERVE_PID=$LAST_PID
 if wait_udp "$PORT"; then
   fails() { ! "$@"; }
-  # sipsak_register PASSWORD: sipsak's exit status (0: registered and checked).
+  # sipsak_register PASSWORD: sipsak's exit status (0: registered and checked). -H: sipsak
+  # otherwise needs the machine's host name to resolve, which a fresh container's may not.
   sipsak_register() {
-    timeout 30 sipsak -U -s "sip:alice@127.0.0.1:$PORT" -u alice -a "$1" -x 600 -vv \
+    timeout 30 sipsak -H 127.0.0.1 -U -s "sip:alice@127.0.0.1:$PORT" -u alice -a "$1" -x 600 -vv \
       > "$WORK/sipsak-$1.log" 2>&1
   }
   check "sipsak registers with the right password" sipsak_register secret
