@@ -2,10 +2,12 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/detail/socket_option.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <limits>
 #include <stdexcept>
 
 #include "transport/stream_transports.hpp"
@@ -147,6 +149,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
       socket_.set_option(reuse_port(true), ec);
       if (ec) cannot(spec, "SO_REUSEPORT", ec);
     }
+    if (std::size_t want = core_->settings.udp_receive_buffer) set_receive_buffer(want);
     if (socket_.bind(at, ec)) cannot(spec, "bind", ec);
     auto bound = socket_.local_endpoint(ec);
     local_ = Endpoint{bound.address(), bound.port()};
@@ -155,6 +158,13 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   }
   const Endpoint& local() const { return local_; }
   asio::io_context& io() { return io_; }
+  // What the kernel gave (it doubles what is asked, for its bookkeeping).
+  std::size_t receive_buffer() {
+    asio::socket_base::receive_buffer_size size;
+    error_code ec;
+    socket_.get_option(size, ec);
+    return ec ? 0 : static_cast<std::size_t>(size.value());
+  }
 
   void start() {
     asio::post(io_, [self = shared_from_this()] { self->receive(); });
@@ -222,6 +232,15 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   }
 
   std::shared_ptr<Core> core_;
+  // SO_RCVBUFFORCE passes net.core.rmem_max where the process may (CAP_NET_ADMIN); else
+  // SO_RCVBUF, which the kernel caps there. Not getting it all is not an error: the socket works.
+  void set_receive_buffer(std::size_t want) {
+    int bytes = static_cast<int>(std::min<std::size_t>(want, std::numeric_limits<int>::max() / 2));
+    int fd = socket_.native_handle();
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
+
   asio::io_context& io_;
   udp::socket socket_;
   udp::endpoint sender_;
@@ -244,6 +263,8 @@ UdpTransport::UdpTransport(std::shared_ptr<Core> core, const ListenSpec& spec) :
 }
 
 UdpTransport::~UdpTransport() = default;
+
+std::size_t UdpTransport::receive_buffer() const { return sockets_.front()->receive_buffer(); }
 
 void UdpTransport::start() {
   for (auto& s : sockets_) s->start();

@@ -22,6 +22,8 @@ class StreamListener : public std::enable_shared_from_this<StreamListener> {
   // Binds and listens; throws std::runtime_error naming the spec when it cannot.
   StreamListener(std::shared_ptr<Core> core, boost::asio::io_context& io, const ListenSpec& spec);
   ListenSpec bound() const { return bound_; }
+  // The receive buffer the kernel gave the (first) socket, in bytes.
+  std::size_t receive_buffer() const;
   void start();
   void stop();  // any thread
 
@@ -47,6 +49,8 @@ class UdpTransport {
   UdpTransport(std::shared_ptr<Core> core, const ListenSpec& spec);
   ~UdpTransport();
   ListenSpec bound() const { return bound_; }
+  // The receive buffer the kernel gave the (first) socket, in bytes.
+  std::size_t receive_buffer() const;
   void start();
   void stop();  // any thread
   // From the socket of the calling thread's loop when it has one, else from another loop's. A

@@ -43,6 +43,11 @@ struct Settings {
   // One UDP socket per event loop with SO_REUSEPORT, so that the kernel spreads datagrams over the
   // threads; false: one socket on the first event loop.
   bool udp_socket_per_thread = true;  // transport.udp_socket_per_thread
+  // Receive buffer asked for each UDP socket, in bytes (0: the system's default). The system's
+  // default (net.core.rmem_default, about 200 KB) holds some 150 datagrams: at 16,000 a second a
+  // pause of 10 ms in a loop overflows it, and every datagram dropped is a retransmission 500 ms
+  // later. Capped by net.core.rmem_max unless the process may exceed it (CAP_NET_ADMIN).
+  std::size_t udp_receive_buffer = 4 << 20;  // transport.udp_receive_buffer
   // transport.ws_allowed_origins: the web origins ("https://phone.example.com") whose pages may
   // open a WS/WSS connection (RFC 6455 §10.2, RFC 7118 §8). An upgrade with an Origin not listed
   // gets 403; one without Origin (not a browser) is let in. Empty: every origin; "*": the same.

@@ -54,6 +54,10 @@ void TransportLayer::stop() {
   for (auto& c : core_->table.all()) c->abort("transport layer stopped");
 }
 
+std::size_t TransportLayer::udp_receive_buffer() const {
+  return udp_.empty() ? 0 : udp_.front()->receive_buffer();
+}
+
 std::vector<ListenSpec> TransportLayer::listening() const {
   std::vector<ListenSpec> out;
   for (const auto& u : udp_) out.push_back(u->bound());

@@ -54,6 +54,8 @@ class TransportLayer final : public Sender {
   std::vector<ListenSpec> listening() const;
   // The first bound endpoint of this protocol (and address family), for Via sent-by and Contact.
   std::optional<Endpoint> local_endpoint(Protocol protocol, bool ipv6 = false) const;
+  // The receive buffer the kernel gave the first UDP listener's socket, in bytes (0: none).
+  std::size_t udp_receive_buffer() const;
 
   // Sender. UDP: one datagram, from the socket bound to flow.local (else one of the same address
   // family). Streams: over flow.connection while it is open, else over an open connection to

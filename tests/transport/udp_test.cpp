@@ -1,6 +1,10 @@
 // UDP over loopback, IPv4 and IPv6: delivery with the flow and a stamped Via, responses to
 // received/rport, error responses for broken requests, the size limit.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include "message/message.hpp"
 #include "support.hpp"
@@ -33,6 +37,28 @@ TEST(Udp, RequestArrivesWithItsFlowAndAStampedVia) {
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->starts_with("SIP/2.0 200 OK\r\n")) << *reply;
   EXPECT_EQ(from, node.at(Protocol::Udp)) << "the response leaves from where the request came in";
+}
+
+// The system's default buffer (net.core.rmem_default, ~200 KB) overflows at a 10 ms pause under
+// load; the socket asks for more. Root (as CI runs) may pass net.core.rmem_max (SO_RCVBUFFORCE);
+// otherwise the kernel caps the size there. The kernel reports twice what was granted.
+TEST(Udp, SocketsGetTheReceiveBufferAskedFor) {
+  auto settings = listening_on({"udp:127.0.0.1:0"});
+  settings.udp_receive_buffer = 3 << 20;
+  Node node(std::move(settings));
+  std::size_t granted = node.layer->udp_receive_buffer();
+  if (geteuid() == 0) {
+    EXPECT_GE(granted, std::size_t{3 << 20});
+  } else {
+    std::size_t rmem_max = 0;
+    std::ifstream("/proc/sys/net/core/rmem_max") >> rmem_max;
+    EXPECT_GE(granted, std::min<std::size_t>(3 << 20, rmem_max));
+  }
+
+  auto plain = listening_on({"udp:127.0.0.1:0"});
+  plain.udp_receive_buffer = 0;  // the system's default
+  Node system_default(std::move(plain));
+  EXPECT_LT(system_default.layer->udp_receive_buffer(), granted);
 }
 
 TEST(Udp, Ipv6) {
