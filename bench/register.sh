@@ -7,11 +7,16 @@
 #   bench/register.sh                                  # RATES="8000 12000 16000 20000 24000" DURATION=15
 #   RATES="10000 15000" DURATION=30 PARLEY=build/h-reg-rel/apps/parley/parley bench/register.sh
 #
-# parley runs as `parley serve --auth off --store memory --listen udp:127.0.0.1:PORT` (STORE and
-# AUTH change that; with AUTH=on the SIPp scenario, which has no credentials, fails every call),
-# Kamailio as ../shared/bench/common.sh starts it (kamailio/registrar.cfg: memory location, no auth,
-# CHILDREN=2 workers). Bounded: RATE x DURATION registrations per run, SIPp and the servers under
-# timeouts; 127.0.0.1 only, ports picked at run time; servers stopped by PID (run-register.sh).
+# parley runs as `parley serve --auth off --store memory --listen udp:127.0.0.1:PORT`, Kamailio as
+# ../shared/bench/common.sh starts it (kamailio/registrar.cfg: memory location, no auth, CHILDREN=2
+# workers). STORE=sqlite gives parley a new SQLite file per run, STORE=redis a redis-server on a
+# free loopback port for the sweep (emptied before each run). AUTH=on: every registration is a
+# REGISTER, its 401 and the REGISTER with MD5 credentials (bench/sipp/register_auth.xml, one user:
+# SIPp 3.6.1 cannot take credentials from an injection file), run here the way run-register.sh
+# runs its scenario (which it does not let one change), against parley with 10,001 users
+# (--users) and Kamailio with bench/kamailio/registrar-auth.cfg (the same registrar with digest).
+# Bounded: RATE x DURATION registrations per run, SIPp and the servers under timeouts; 127.0.0.1
+# only, ports picked at run time; servers stopped by PID.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,11 +28,17 @@ export DURATION=${DURATION:-15}
 STORE=${STORE:-memory}
 AUTH=${AUTH:-off}
 THREADS=${THREADS:-0}
+# SIPp's socket buffers (-buff_size): with the system's default (~200 KB) SIPp's own socket
+# overflows when SIPp pauses, and what it drops it retransmits, counted against the server.
+SIPP_BUFFER=${SIPP_BUFFER:-8388608}
+export SIPP_EXTRA="${SIPP_EXTRA:-} -buff_size $SIPP_BUFFER"
 OUT=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/parley-bench-register.XXXXXX")}
 mkdir -p "$OUT"
 export OUT_BASE="$OUT"  # run-register.sh appends its summary lines to $OUT_BASE/summary.log
 [ -x "$PARLEY" ] || { echo "no parley binary at $PARLEY (set PARLEY)" >&2; exit 2; }
 [ -x "$SHARED_BENCH/run-register.sh" ] || { echo "no $SHARED_BENCH/run-register.sh" >&2; exit 2; }
+
+case "$STORE" in memory | sqlite | redis) ;; *) echo "STORE must be memory, sqlite or redis" >&2; exit 2 ;; esac
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -45,8 +56,14 @@ sweep() {
     dir="$OUT/$name-$rate"
     mkdir -p "$dir"
     local cmd=${template//@PORT@/$port}
-    SIP_PORT=$port UAC_PORT=$uac RATE=$rate OUT_DIR=$dir SERVER_NAME=$name SERVER_CMD=$cmd \
-      timeout $((DURATION + 120)) "$SHARED_BENCH/run-register.sh" | tail -1 || true
+    [ -n "$REDIS_PORT" ] && redis-cli -p "$REDIS_PORT" flushall > /dev/null
+    if [ "$AUTH" = on ]; then
+      SIP_PORT=$port UAC_PORT=$uac RATE=$rate OUT_DIR=$dir SERVER_NAME=$name SERVER_CMD=$cmd \
+        timeout $((DURATION + 120)) bash -c "$(declare -f run_auth); run_auth" | tail -1 || true
+    else
+      SIP_PORT=$port UAC_PORT=$uac RATE=$rate OUT_DIR=$dir SERVER_NAME=$name SERVER_CMD=$cmd \
+        timeout $((DURATION + 120)) "$SHARED_BENCH/run-register.sh" | tail -1 || true
+    fi
     [ -f "$dir/summary.kv" ] || { echo "$name at $rate: no summary (see $dir)"; break; }
     failed=$(kv failed "$dir/summary.kv")
     achieved=$(kv achieved_rate "$dir/summary.kv")
@@ -58,12 +75,72 @@ sweep() {
   done
 }
 
-PARLEY_CMD="$PARLEY serve --auth $AUTH --store $STORE --listen udp:127.0.0.1:@PORT@ --threads $THREADS -v warn"
-KAMAILIO_TEMPLATE=$(SIP_PORT=@PORT@ bash -c ". '$SHARED_BENCH/common.sh'; kamailio_cmd registrar.cfg")
+# run_auth: run-register.sh's steps with the digest scenario (environment as for run-register.sh).
+run_auth() {
+  set -u
+  . "$SHARED_BENCH/common.sh"
+  mkdir -p "$OUT_DIR"
+  TOTAL=$((RATE * DURATION))
+  trap 'stop_server' EXIT
+  start_server
+  c0=$(server_cpu)
+  t0=$(now)
+  TIMEFORMAT='%U %S %R'
+  { time (cd "$OUT_DIR" && timeout -k 5 $((DURATION + 40)) "$SIPP" "$SIP_HOST:$SIP_PORT" -sf "$HERE/sipp/register_auth.xml" \
+    -t "$TRANSPORT" -i 127.0.0.1 -p "$UAC_PORT" -r "$RATE" -rp 1000 -m "$TOTAL" -timeout "$((DURATION + 20))s" \
+    -recv_timeout 10000 -max_retrans 5 -nostdin -buff_size "$SIPP_BUFFER" -trace_stat -stf "$OUT_DIR/stat.csv" -fd 5 -trace_rtt -rtt_freq 1 \
+    -trace_err -error_file "$OUT_DIR/errors.log" > /dev/null 2> "$OUT_DIR/sipp.stderr"); } 2> "$OUT_DIR/sipp.time"
+  c1=$(server_cpu)
+  t1=$(now)
+  stop_server
+  trap - EXIT
+  S=$(python3 "$SHARED_BENCH/tools/sippsum.py" "$OUT_DIR/stat.csv" "$OUT_DIR")
+  SRV_CPU=$(python3 -c "print('%.0f' % (100*($c1-$c0)/($t1-$t0)))")
+  echo "$S server_cpu_pct=$SRV_CPU" > "$OUT_DIR/summary.kv"
+  echo "$SERVER_NAME register+digest at $RATE/s: $S server_cpu_pct=$SRV_CPU"
+}
+export HERE SHARED_BENCH SIPP_BUFFER
+
+PARLEY_STORE=$STORE
+PARLEY_EXTRA=""
+KAMAILIO_CFG=registrar.cfg
+KAMAILIO_DIR=$SHARED_BENCH
+REDIS_PORT=""
+REDIS_PID=""
+trap '[ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2> /dev/null; true' EXIT
+if [ "$STORE" = sqlite ]; then PARLEY_STORE="sqlite:$OUT/parley-@PORT@.db"; fi
+if [ "$AUTH" = on ]; then
+  mkdir -p "$OUT/kamailio-db"
+  {
+    echo "id(int,auto) key_name(string) key_type(int) value_type(int) key_value(string) expires(int)"
+    echo "1:bench:0:0:bench-secret:0"
+    for i in $(seq 0 9999); do printf '%d:u%06d:0:0:pw%06d:0\n' $((i + 2)) "$i" "$i"; done
+  } > "$OUT/kamailio-db/users"
+  printf 'table_name(string) table_version(int)\nusers:2\n' > "$OUT/kamailio-db/version"
+  {
+    echo "bench@127.0.0.1 bench-secret"
+    for i in $(seq 0 9999); do printf 'u%06d@127.0.0.1 pw%06d\n' "$i" "$i"; done
+  } > "$OUT/users.txt"
+  printf '[digest]\nalgorithms = ["MD5"]\n' > "$OUT/md5.toml"
+  PARLEY_EXTRA="--users $OUT/users.txt --config $OUT/md5.toml"
+  KAMAILIO_CFG=registrar-auth.cfg
+  KAMAILIO_DIR=$HERE
+fi
+
+PARLEY_CMD="$PARLEY serve --auth $AUTH --store $PARLEY_STORE $PARLEY_EXTRA --listen udp:127.0.0.1:@PORT@ --threads $THREADS -v warn"
+KAMAILIO_TEMPLATE=$(SIP_PORT=@PORT@ BENCH_DIR=$KAMAILIO_DIR bash -c ". '$SHARED_BENCH/common.sh'; kamailio_cmd $KAMAILIO_CFG")
+if [ "$AUTH" = on ]; then KAMAILIO_TEMPLATE="$KAMAILIO_TEMPLATE -A 'USERS_DB=\"text://$OUT/kamailio-db\"'"; fi
 
 echo "== Kamailio: $KAMAILIO_TEMPLATE"
 sweep kamailio "$KAMAILIO_TEMPLATE"
 K_RATE=$BEST_RATE K_US=$BEST_US
+if [ "$STORE" = redis ]; then
+  REDIS_PORT=$(free_port)
+  timeout 3600 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$OUT/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+  PARLEY_CMD=${PARLEY_CMD//--store redis /--store redis://127.0.0.1:$REDIS_PORT }
+fi
 echo "== parley: $PARLEY_CMD"
 sweep parley "$PARLEY_CMD"
 P_RATE=$BEST_RATE P_US=$BEST_US

@@ -5,6 +5,7 @@
 #
 #   bench/register_cpu.sh                          # RATE=8000 REPEAT=3
 #   RATE=12000 REPEAT=5 PARLEY=build/release/apps/parley/parley bench/register_cpu.sh
+#   AUTH=on STORE=sqlite bench/register_cpu.sh     # digest on; parley's store sqlite (or redis)
 #
 # Each run: the server on a free loopback port, SIPp's REGISTER load (../shared/bench's scenario
 # and 10,000 users) for WARM + WINDOW + 2 seconds, and the CPU time (user + system, the whole
@@ -14,6 +15,15 @@
 # service, not its table filling up. Runs alternate, Kamailio first, so that a change in the
 # machine's load hits both; the medians and their ratio are printed. Bounded: every process runs
 # under a timeout and is stopped by its PID on exit.
+#
+# STORE (parley's): memory, sqlite (a new file per run) or redis (a redis-server on a free
+# loopback port per run, whose CPU is printed apart: the server's own figure is parley's).
+# AUTH=on: every registration is a REGISTER, its 401 and the REGISTER with MD5 credentials
+# (bench/sipp/register_auth.xml: one user, as SIPp 3.6.1 cannot take credentials from an
+# injection file), against parley with 10,001 users (--users, MD5 offered alone: SIPp answers the
+# first challenge) and Kamailio with bench/kamailio/registrar-auth.cfg (the same registrar with
+# auth's pv_www_authenticate, passwords in an htable loaded from db_text). CPU is then per
+# registration: two transactions.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,10 +37,41 @@ WINDOW=${WINDOW:-10}
 AUTH=${AUTH:-off}
 STORE=${STORE:-memory}
 CHILDREN=${CHILDREN:-2}
+THREADS=${THREADS:-0}  # parley's event-loop threads (0: one per core)
+# SIPp's socket buffers: with the system's default (~200 KB) SIPp's own socket overflows at a pause
+# of SIPp's under the digest load, and every datagram it drops is retransmitted by it and counted
+# against the server.
+SIPP_BUFFER=${SIPP_BUFFER:-8388608}
 OUT=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/parley-bench-register-cpu.XXXXXX")}
 [ -x "$PARLEY" ] || { echo "no parley binary at $PARLEY (set PARLEY)" >&2; exit 2; }
 command -v kamailio > /dev/null || { echo "kamailio not installed (scripts/setup.sh)" >&2; exit 2; }
 mkdir -p "$OUT"
+case "$STORE" in memory | sqlite | redis) ;; *) echo "STORE must be memory, sqlite or redis" >&2; exit 2 ;; esac
+if [ "$STORE" = redis ]; then command -v redis-server > /dev/null || { echo "redis-server not installed" >&2; exit 2; }; fi
+
+SCENARIO=("-sf" "$SHARED_BENCH/sipp/register.xml" "-inf" "$SHARED_BENCH/sipp/users.csv")
+KAMAILIO_CFG=$SHARED_BENCH/kamailio/registrar.cfg
+KAMAILIO_ARGS=()
+PARLEY_ARGS=()
+if [ "$AUTH" = on ]; then
+  SCENARIO=("-sf" "$HERE/sipp/register_auth.xml")
+  KAMAILIO_CFG=$HERE/kamailio/registrar-auth.cfg
+  # The same users for both: bench (the one SIPp registers) and u000000..u009999.
+  mkdir -p "$OUT/kamailio-db"
+  {
+    echo "id(int,auto) key_name(string) key_type(int) value_type(int) key_value(string) expires(int)"
+    echo "1:bench:0:0:bench-secret:0"
+    for i in $(seq 0 9999); do printf '%d:u%06d:0:0:pw%06d:0\n' $((i + 2)) "$i" "$i"; done
+  } > "$OUT/kamailio-db/users"
+  printf 'table_name(string) table_version(int)\nusers:2\n' > "$OUT/kamailio-db/version"
+  KAMAILIO_ARGS=(-A "USERS_DB=\"text://$OUT/kamailio-db\"")
+  {
+    echo "bench@127.0.0.1 bench-secret"
+    for i in $(seq 0 9999); do printf 'u%06d@127.0.0.1 pw%06d\n' "$i" "$i"; done
+  } > "$OUT/users.txt"
+  printf '[digest]\nalgorithms = ["MD5"]\n' > "$OUT/md5.toml"
+  PARLEY_ARGS=(--users "$OUT/users.txt" --config "$OUT/md5.toml")
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; }
@@ -44,41 +85,56 @@ cpu_of() { python3 "$SHARED_BENCH/tools/cputree.py" "$1" | cut -d' ' -f1; }
 # REGISTERs answered 200 so far, from SIPp's statistics file (SuccessfulCall(C)).
 answered() { tail -1 "$1" | awk -F';' '{print $16}'; }
 
-# run NAME -> sets US (CPU us per REGISTER), FAILED and RETRANS
+# run NAME -> sets US (CPU us per REGISTER), FAILED, RETRANS and STORE_US (redis-server's, or 0)
 run() {
-  local name=$1 port dir server sipp c0 c1 s0 s1 failed retrans
+  local name=$1 port dir server sipp c0 c1 s0 s1 failed retrans store_spec redis= r0=0 r1=0
   port=$(free_port)
   dir="$OUT/$name-$(date +%H%M%S)"
   mkdir -p "$dir"
   local total=$((RATE * (WARM + WINDOW + 2)))
   if [ "$name" = kamailio ]; then
-    timeout $((WARM + WINDOW + 60)) kamailio -f "$SHARED_BENCH/kamailio/registrar.cfg" -DD -E -m 1024 -M 16 \
+    timeout $((WARM + WINDOW + 60)) kamailio -f "$KAMAILIO_CFG" "${KAMAILIO_ARGS[@]}" -DD -E -m 1024 -M 16 \
       -n "$CHILDREN" -l "udp:127.0.0.1:$port" > "$dir/server.log" 2>&1 &
   else
-    timeout $((WARM + WINDOW + 60)) "$PARLEY" serve --auth "$AUTH" --store "$STORE" \
-      --listen "udp:127.0.0.1:$port" -v warn > "$dir/server.log" 2>&1 &
+    store_spec=$STORE
+    if [ "$STORE" = sqlite ]; then store_spec="sqlite:$dir/parley.db"; fi
+    if [ "$STORE" = redis ]; then
+      local rport
+      rport=$(free_port)
+      timeout $((WARM + WINDOW + 70)) redis-server --port "$rport" --bind 127.0.0.1 --save '' \
+        --appendonly no > "$dir/redis.log" 2>&1 &
+      redis=$!
+      pids+=("$redis")
+      for _ in $(seq 50); do redis-cli -p "$rport" ping > /dev/null 2>&1 && break; sleep 0.1; done
+      store_spec="redis://127.0.0.1:$rport"
+    fi
+    timeout $((WARM + WINDOW + 60)) "$PARLEY" serve --auth "$AUTH" --store "$store_spec" "${PARLEY_ARGS[@]}" \
+      --threads "$THREADS" --listen "udp:127.0.0.1:$port" -v warn > "$dir/server.log" 2>&1 &
   fi
   server=$!
   pids+=("$server")
   sleep 1
-  (cd "$dir" && timeout $((WARM + WINDOW + 40)) sipp "127.0.0.1:$port" -sf "$SHARED_BENCH/sipp/register.xml" \
-    -inf "$SHARED_BENCH/sipp/users.csv" -t u1 -i 127.0.0.1 -p 0 -r "$RATE" -rp 1000 -m "$total" \
+  (cd "$dir" && timeout $((WARM + WINDOW + 40)) sipp "127.0.0.1:$port" "${SCENARIO[@]}" -t u1 -i 127.0.0.1 -p 0 -r "$RATE" -rp 1000 -m "$total" \
     -timeout "$((WARM + WINDOW + 30))s" -recv_timeout 10000 -max_retrans 5 -nostdin \
-    -trace_stat -stf stat.csv -fd 1 > /dev/null 2> sipp.err) &
+    -buff_size "$SIPP_BUFFER" -trace_stat -stf stat.csv -fd 1 > /dev/null 2> sipp.err) &
   sipp=$!
   pids+=("$sipp")
   sleep "$WARM"
   s0=$(answered "$dir/stat.csv")
   c0=$(cpu_of "$server")
+  [ -n "$redis" ] && r0=$(cpu_of "$redis")
   sleep "$WINDOW"
   c1=$(cpu_of "$server")
+  [ -n "$redis" ] && r1=$(cpu_of "$redis")
   s1=$(answered "$dir/stat.csv")
   wait "$sipp" || true
   kill "$server" 2> /dev/null || true
   wait "$server" 2> /dev/null || true
+  if [ -n "$redis" ]; then kill "$redis" 2> /dev/null || true; wait "$redis" 2> /dev/null || true; fi
   failed=$(tail -1 "$dir/stat.csv" | awk -F';' '{print $18}')
   retrans=$(tail -1 "$dir/stat.csv" | awk -F';' '{print $58}')
   US=$(python3 -c "print('%.1f' % (1e6 * ($c1 - $c0) / max(1, $s1 - $s0)))")
+  STORE_US=$(python3 -c "print('%.1f' % (1e6 * ($r1 - $r0) / max(1, $s1 - $s0)))")
   FAILED=$failed
   RETRANS=$retrans
 }
@@ -91,7 +147,9 @@ for i in $(seq "$REPEAT"); do
   echo "  kamailio ($CHILDREN workers): $US us per REGISTER (failed $FAILED, retransmissions $RETRANS)"
   k+=("$US")
   run parley
-  echo "  parley:                $US us per REGISTER (failed $FAILED, retransmissions $RETRANS)"
+  extra=""
+  [ "$STORE" = redis ] && extra=", redis-server $STORE_US us more"
+  echo "  parley:                $US us per REGISTER (failed $FAILED, retransmissions $RETRANS$extra)"
   p+=("$US")
 done
 python3 - "${k[*]}" "${p[*]}" << 'PY'

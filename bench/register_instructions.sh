@@ -37,11 +37,12 @@ timeout $((DURATION + 40)) sipp "127.0.0.1:$port" -sf "$SHARED_BENCH/sipp/regist
 sipp=$!
 answered() { tail -1 stat.csv | awk -F';' '{print $16}'; }
 sleep 36
-callgrind_control -z "$server" > /dev/null
+vg=$(pgrep -P "$server" | head -1)  # valgrind itself, the child of timeout
+callgrind_control -z "${vg:-$server}" > /dev/null
 s0=$(answered)
 sleep 10
 s1=$(answered)
-callgrind_control -d "$server" > /dev/null
+callgrind_control -d "${vg:-$server}" > /dev/null
 sleep 1
 wait "$sipp" || true
 kill "$server" 2> /dev/null || true
