@@ -110,26 +110,16 @@ REDIS_PID=""
 trap '[ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2> /dev/null; true' EXIT
 if [ "$STORE" = sqlite ]; then PARLEY_STORE="sqlite:$OUT/parley-@PORT@.db"; fi
 if [ "$AUTH" = on ]; then
-  mkdir -p "$OUT/kamailio-db"
-  {
-    echo "id(int,auto) key_name(string) key_type(int) value_type(int) key_value(string) expires(int)"
-    echo "1:bench:0:0:bench-secret:0"
-    for i in $(seq 0 9999); do printf '%d:u%06d:0:0:pw%06d:0\n' $((i + 2)) "$i" "$i"; done
-  } > "$OUT/kamailio-db/users"
-  printf 'table_name(string) table_version(int)\nusers:2\n' > "$OUT/kamailio-db/version"
-  {
-    echo "bench@127.0.0.1 bench-secret"
-    for i in $(seq 0 9999); do printf 'u%06d@127.0.0.1 pw%06d\n' "$i" "$i"; done
-  } > "$OUT/users.txt"
-  printf '[digest]\nalgorithms = ["MD5"]\n' > "$OUT/md5.toml"
-  PARLEY_EXTRA="--users $OUT/users.txt --config $OUT/md5.toml"
+  . "$HERE/lib/auth_users.sh"
+  write_auth_users "$OUT"
+  PARLEY_EXTRA="${PARLEY_AUTH_ARGS[*]}"
   KAMAILIO_CFG=registrar-auth.cfg
   KAMAILIO_DIR=$HERE
 fi
 
 PARLEY_CMD="$PARLEY serve --auth $AUTH --store $PARLEY_STORE $PARLEY_EXTRA --listen udp:127.0.0.1:@PORT@ --threads $THREADS -v warn"
 KAMAILIO_TEMPLATE=$(SIP_PORT=@PORT@ BENCH_DIR=$KAMAILIO_DIR bash -c ". '$SHARED_BENCH/common.sh'; kamailio_cmd $KAMAILIO_CFG")
-if [ "$AUTH" = on ]; then KAMAILIO_TEMPLATE="$KAMAILIO_TEMPLATE -A 'USERS_DB=\"text://$OUT/kamailio-db\"'"; fi
+if [ "$AUTH" = on ]; then KAMAILIO_TEMPLATE="$KAMAILIO_TEMPLATE -A '$KAMAILIO_USERS_DB'"; fi
 
 echo "== Kamailio: $KAMAILIO_TEMPLATE"
 sweep kamailio "$KAMAILIO_TEMPLATE"

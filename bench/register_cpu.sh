@@ -56,21 +56,10 @@ PARLEY_ARGS=()
 if [ "$AUTH" = on ]; then
   SCENARIO=("-sf" "$HERE/sipp/register_auth.xml")
   KAMAILIO_CFG=$HERE/kamailio/registrar-auth.cfg
-  # The same users for both: bench (the one SIPp registers) and u000000..u009999.
-  mkdir -p "$OUT/kamailio-db"
-  {
-    echo "id(int,auto) key_name(string) key_type(int) value_type(int) key_value(string) expires(int)"
-    echo "1:bench:0:0:bench-secret:0"
-    for i in $(seq 0 9999); do printf '%d:u%06d:0:0:pw%06d:0\n' $((i + 2)) "$i" "$i"; done
-  } > "$OUT/kamailio-db/users"
-  printf 'table_name(string) table_version(int)\nusers:2\n' > "$OUT/kamailio-db/version"
-  KAMAILIO_ARGS=(-A "USERS_DB=\"text://$OUT/kamailio-db\"")
-  {
-    echo "bench@127.0.0.1 bench-secret"
-    for i in $(seq 0 9999); do printf 'u%06d@127.0.0.1 pw%06d\n' "$i" "$i"; done
-  } > "$OUT/users.txt"
-  printf '[digest]\nalgorithms = ["MD5"]\n' > "$OUT/md5.toml"
-  PARLEY_ARGS=(--users "$OUT/users.txt" --config "$OUT/md5.toml")
+  . "$HERE/lib/auth_users.sh"
+  write_auth_users "$OUT"
+  KAMAILIO_ARGS=(-A "$KAMAILIO_USERS_DB")
+  PARLEY_ARGS=("${PARLEY_AUTH_ARGS[@]}")
 fi
 
 pids=()

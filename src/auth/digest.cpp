@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cassert>
+#include <memory>
 
 namespace parley::auth {
 
@@ -26,26 +27,46 @@ bool is_session(DigestAlgorithm a) { return base_algorithm(a) != a; }
 
 namespace {
 
+// Named by EVP_md5() and the like, an algorithm is looked up in OpenSSL 3's providers again by
+// every EVP_DigestInit_ex (an "implicit fetch", most of the cost of hashing a few short strings);
+// each is fetched once here instead, and kept for the life of the process.
+const EVP_MD* fetched(const char* name, const EVP_MD* legacy) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  return md != nullptr ? md : legacy;
+}
+
 const EVP_MD* evp(DigestAlgorithm a) {
   switch (base_algorithm(a)) {
-    case DigestAlgorithm::Md5:
-      return EVP_md5();
-    case DigestAlgorithm::Sha256:
-      return EVP_sha256();
-    case DigestAlgorithm::Sha512_256:
-      return EVP_sha512_256();
+    case DigestAlgorithm::Md5: {
+      static const EVP_MD* const md = fetched("MD5", EVP_md5());
+      return md;
+    }
+    case DigestAlgorithm::Sha256: {
+      static const EVP_MD* const md = fetched("SHA2-256", EVP_sha256());
+      return md;
+    }
+    case DigestAlgorithm::Sha512_256: {
+      static const EVP_MD* const md = fetched("SHA2-512/256", EVP_sha512_256());
+      return md;
+    }
     default:
       return nullptr;
   }
 }
 
-// Hashes the pieces as if joined by ':' without building the joined string.
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// Hashes the pieces as if joined by ':' without building the joined string. One context per
+// thread, reinitialised for each hash.
 template <std::size_t N>
 std::string hash_joined(DigestAlgorithm a, const std::array<std::string_view, N>& parts) {
   const EVP_MD* md = evp(a);
   assert(md != nullptr);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, md, nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> owned(EVP_MD_CTX_new());
+  EVP_MD_CTX* ctx = owned.get();
+  EVP_DigestInit_ex2(ctx, md, nullptr);
   for (std::size_t i = 0; i < N; ++i) {
     if (i > 0) EVP_DigestUpdate(ctx, ":", 1);
     EVP_DigestUpdate(ctx, parts[i].data(), parts[i].size());
@@ -53,7 +74,6 @@ std::string hash_joined(DigestAlgorithm a, const std::array<std::string_view, N>
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, out, &len);
-  EVP_MD_CTX_free(ctx);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex(2 * len, '\0');
   for (unsigned int i = 0; i < len; ++i) {

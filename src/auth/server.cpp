@@ -1,6 +1,7 @@
 #include "auth/server.hpp"
 
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -54,6 +55,32 @@ bool iequal(std::string_view a, std::string_view b) {
          });
 }
 
+std::atomic<std::uint64_t> next_key_id{1};
+
+// An HMAC-SHA256 context per thread, keyed with one server's key. OpenSSL's one-shot HMAC() fetches
+// the algorithm from its providers and sets the key up on every call, several times the cost of
+// the hash itself over a nonce's few bytes; a keyed context is only reinitialised (EVP_MAC_init
+// with no key keeps the key it has).
+struct ThreadMac {
+  std::uint64_t key_id = 0;
+  EVP_MAC_CTX* ctx = nullptr;
+  ~ThreadMac() { EVP_MAC_CTX_free(ctx); }
+
+  bool start(std::uint64_t id, const unsigned char* key, std::size_t key_size) {
+    if (key_id == id) return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1;
+    if (ctx == nullptr) {
+      static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+      if (hmac == nullptr || (ctx = EVP_MAC_CTX_new(hmac)) == nullptr) return false;
+    }
+    char digest[] = "SHA2-256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                           OSSL_PARAM_construct_end()};
+    if (EVP_MAC_init(ctx, key, key_size, params) != 1) return false;
+    key_id = id;
+    return true;
+  }
+};
+
 std::string nc_hex(std::uint32_t nc) {
   char buf[9];
   std::snprintf(buf, sizeof buf, "%08x", nc);
@@ -67,6 +94,7 @@ DigestServer::DigestServer(DigestServerConfig config) : config_(std::move(config
       RAND_bytes(reinterpret_cast<unsigned char*>(&counter_seed_), sizeof counter_seed_) != 1)
     throw std::runtime_error("auth: no randomness for the nonce key");
   counter_.store(counter_seed_);
+  key_id_ = next_key_id.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string DigestServer::mac(std::uint64_t issued_ms, std::uint64_t counter,
@@ -78,10 +106,14 @@ std::string DigestServer::mac(std::uint64_t issued_ms, std::uint64_t counter,
   data.append(realm);
   data.push_back('\0');
   if (config_.bind_to_source) data.append(source_ip);
+  thread_local ThreadMac hmac;
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_, sizeof key_, reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  std::size_t len = 0;
+  if (!hmac.start(key_id_, key_, sizeof key_) ||
+      EVP_MAC_update(hmac.ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+          1 ||
+      EVP_MAC_final(hmac.ctx, out, &len, sizeof out) != 1 || len < kMacBytes)
+    throw std::runtime_error("auth: HMAC-SHA256 failed");
   std::string hex;
   hex.reserve(2 * kMacBytes);
   for (std::size_t i = 0; i < kMacBytes; ++i) {

@@ -143,6 +143,9 @@ class DigestServer {
 
   DigestServerConfig config_;
   unsigned char key_[32];
+  // Tells mac()'s per-thread HMAC context which server's key it holds (unique in the process, so
+  // a server made where a destroyed one was is not mistaken for it).
+  std::uint64_t key_id_ = 0;
   std::uint64_t counter_seed_ = 0;
   std::atomic<std::uint64_t> counter_{0};
 
