@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -82,9 +81,9 @@ struct ThreadMac {
 };
 
 std::string nc_hex(std::uint32_t nc) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", nc);
-  return buf;
+  std::string out(8, '0');
+  for (int i = 7; i >= 0; --i, nc >>= 4) out[static_cast<std::size_t>(i)] = kHex[nc & 0xf];
+  return out;
 }
 
 }  // namespace

@@ -50,25 +50,22 @@ std::size_t bad_escaped_char(std::string_view s, std::uint8_t cls) {
   return std::string_view::npos;
 }
 
+// Four dot-separated decimal parts of 1-3 digits, each at most 255, in one pass.
 bool valid_ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (i <= s.size()) {
-    std::size_t j = s.find('.', i);
-    if (j == std::string_view::npos) j = s.size();
-    std::string_view part = s.substr(i, j - i);
-    if (part.empty() || part.size() > 3) return false;
-    int v = 0;
-    for (char c : part) {
-      if (!chars::is_digit(c)) return false;
-      v = v * 10 + (c - '0');
+  int parts = 0, digits = 0, value = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (digits == 0 || ++parts == 4) return false;
+      digits = value = 0;
+    } else if (chars::is_digit(c) && digits < 3) {
+      value = value * 10 + (c - '0');
+      if (value > 255) return false;
+      ++digits;
+    } else {
+      return false;
     }
-    if (v > 255) return false;
-    ++parts;
-    i = j + 1;
-    if (j == s.size()) break;
   }
-  return parts == 4;
+  return digits > 0 && parts == 3;
 }
 
 bool valid_ipv6(std::string_view s) {
