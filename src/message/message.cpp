@@ -904,6 +904,33 @@ bool Message::remove_first_value(HeaderId id) {
   return true;
 }
 
+bool Message::replace_top_via(std::string_view text, Via parsed) {
+  auto first = std::find_if(fields_.begin(), fields_.end(),
+                            [](const HeaderField& f) { return f.id == HeaderId::Via; });
+  if (first == fields_.end()) return false;
+  // What follows the first via-parm in this field: the others, from the second one on.
+  std::size_t items = 0, second = 0;
+  split_list(first->value, [&](std::string_view, std::size_t off) {
+    if (++items == 2) second = off;
+  });
+  bool more = items > 1;
+  std::string_view rest = more ? first->value.substr(second) : std::string_view{};
+  if (more) {
+    std::string value(text);
+    value.append(", ").append(rest);
+    first->value = keep(std::move(value));
+  } else {
+    first->value = text;
+  }
+  first->raw = {};
+  first->name = header_name(HeaderId::Via);
+  if (cache_.via && *cache_.via && !(*cache_.via)->empty())
+    (*cache_.via)->front() = std::move(parsed);
+  else
+    cache_.via.reset();
+  return true;
+}
+
 void Message::set_body(std::string body, std::string content_type) {
   body_ = keep(std::move(body));
   remove(HeaderId::ContentLength);

@@ -117,6 +117,13 @@ class Message {
   // Removes the first element of a list header (the topmost Via, the first Route), rewriting the
   // field when it held more than one. Returns false when there is none.
   bool remove_first_value(HeaderId id);
+  // Stores `text` for the life of the message and returns it: for a change whose parsed value
+  // is made by the caller with views into the stored text (replace_top_via).
+  std::string_view hold(std::string text) { return keep(std::move(text)); }
+  // Makes `text` (held by this message) the first via-parm of the first Via field, in place,
+  // and `parsed`, which must say exactly what `text` says with its views into held or received
+  // text, the first entry of via() without parsing anything again. False without a Via.
+  bool replace_top_via(std::string_view text, Via parsed);
   // Sets the body and its Content-Type; Content-Length follows on serialization.
   void set_body(std::string body, std::string content_type = {});
 

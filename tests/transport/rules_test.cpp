@@ -183,6 +183,45 @@ TEST(TopVia, OnlyTheTopmostValueIsRewritten) {
   EXPECT_EQ(m.via()->size(), 3u);
 }
 
+// The stamped message hands out its new top Via without parsing it again: what it hands out must
+// be what a parse of the bytes it now serializes to says, and point into text it keeps.
+TEST(TopVia, StampedViaIsWhatTheNewTextSays) {
+  const std::string forms[] = {
+      "SIP/2.0/UDP bobspc.biloxi.com:5060;branch=z9hG4bK1",
+      "SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bKkjshdyff",
+      "SIP/2.0/UDP  host.example:5060 ;rport ; received;branch=z9hG4bK1",
+      "SIP/2.0/UDP host.example:5060;received=6.6.6.6;branch=z9hG4bK1;x=y",
+      "SIP/2.0/TCP [2001:db8::5]:5070;branch=z9hG4bK1;rport",
+      "SIP/2.0/UDP a.example;branch=z9hG4bK1, SIP/2.0/TCP b.example;branch=z9hG4bK2",
+  };
+  for (const std::string& form : forms) {
+    SCOPED_TRACE(form);
+    auto m = parse(request(form));
+    ASSERT_TRUE(m.via());
+    ASSERT_TRUE(stamp_received(m, ep("192.0.2.7", 4000)));
+    auto again = parse(m.serialize());
+    ASSERT_TRUE(m.via() && again.via());
+    ASSERT_EQ(m.via()->size(), again.via()->size());
+    const message::Via& got = m.via()->front();
+    const message::Via& want = again.via()->front();
+    EXPECT_EQ(got.to_string(), want.to_string());
+    EXPECT_EQ(got.host, want.host);
+    EXPECT_EQ(got.host_kind, want.host_kind);
+    EXPECT_EQ(got.port, want.port);
+    EXPECT_EQ(got.transport, want.transport);
+    ASSERT_EQ(got.params.size(), want.params.size());
+    for (auto g = got.params.begin(), w = want.params.begin(); g != got.params.end(); ++g, ++w) {
+      EXPECT_EQ(g->name, w->name);
+      EXPECT_EQ(g->value, w->value);
+      EXPECT_EQ(g->has_value, w->has_value);
+    }
+    // Edited again (as a proxy's second hop would), the views still make one text.
+    ASSERT_TRUE(set_via_transport(m, Protocol::Tls));
+    EXPECT_EQ(m.via()->front().transport, "TLS");
+    EXPECT_EQ(m.via()->front().received(), "192.0.2.7");
+  }
+}
+
 TEST(TopVia, TransportTokenChangesForSize) {
   auto m = parse(request("SIP/2.0/UDP a.example:5060;branch=z9hG4bK1"));
   EXPECT_TRUE(set_via_transport(m, Protocol::Tcp));
