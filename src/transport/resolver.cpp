@@ -69,13 +69,6 @@ std::string_view srv_prefix(Protocol p) {
   return "";
 }
 
-std::optional<asio::ip::address> numeric(std::string_view host) {
-  boost::system::error_code ec;
-  auto a = asio::ip::make_address(std::string(host), ec);
-  if (ec) return std::nullopt;
-  return a;
-}
-
 void ipv4_first(std::vector<asio::ip::address>& v) {
   std::stable_partition(v.begin(), v.end(), [](const auto& a) { return a.is_v4(); });
 }
@@ -94,7 +87,7 @@ std::vector<asio::ip::address> lookup_hosts_file(const std::string& path, std::s
     std::istringstream words(line);
     std::string address, alias;
     if (!(words >> address)) continue;
-    auto a = numeric(address);
+    auto a = address_from_text(address);
     if (!a) continue;
     while (words >> alias) {
       if (message::iequals(alias, name)) {
@@ -132,7 +125,7 @@ Result<ServerQuery, ResolveError> ServerQuery::from(const message::SipUri& uri) 
 }
 
 std::optional<Target> Resolver::numeric_target(const ServerQuery& q) {
-  auto a = numeric(q.host);
+  auto a = address_from_text(q.host);
   if (!a) return std::nullopt;
   // §4.1: "UDP for a SIP URI, and TCP for a SIPS URI" (TLS over TCP, §26.2.2).
   Protocol p = q.transport.value_or(q.secure ? Protocol::Tls : Protocol::Udp);
@@ -434,7 +427,7 @@ class Job : public std::enable_shared_from_this<Job> {
     for (const auto& hop : hops_) {
       if (hosts_.count(hop.host)) continue;
       auto& found = hosts_[hop.host];
-      if (auto a = numeric(hop.host)) {
+      if (auto a = address_from_text(hop.host)) {
         found.push_back(*a);
       } else if (auto listed = lookup_hosts_file(impl_->settings.hosts_file, hop.host);
                  !listed.empty()) {

@@ -9,10 +9,9 @@ namespace parley::transport {
 namespace {
 
 std::optional<boost::asio::ip::address> ip_literal(std::string_view text) {
-  boost::system::error_code ec;
-  auto a = boost::asio::ip::make_address(std::string(text), ec);
-  if (ec) return std::nullopt;
-  return unmapped(a);
+  auto a = address_from_text(text);
+  if (!a) return std::nullopt;
+  return unmapped(*a);
 }
 
 }  // namespace

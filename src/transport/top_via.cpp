@@ -28,9 +28,8 @@ namespace {
 
 bool same_address(const Via& via, const boost::asio::ip::address& source) {
   if (via.host_kind == message::HostKind::Name) return false;
-  boost::system::error_code ec;
-  auto sent_by = boost::asio::ip::make_address(std::string(via.host), ec);
-  return !ec && unmapped(sent_by) == unmapped(source);
+  auto sent_by = address_from_text(via.host);
+  return sent_by && unmapped(*sent_by) == unmapped(source);
 }
 
 // Where a parameter of the edited text is: offsets, as the text may move while it grows.

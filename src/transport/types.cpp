@@ -71,6 +71,34 @@ void append_address(std::string& out, const boost::asio::ip::address& a) {
   out.pop_back();
 }
 
+std::optional<boost::asio::ip::address> address_from_text(std::string_view text) {
+  // 1 to 3 digits without a leading zero, at most 255, four times: the form inet_pton reads.
+  boost::asio::ip::address_v4::bytes_type bytes{};
+  std::size_t part = 0, digits = 0;
+  unsigned value = 0;
+  bool plain = !text.empty();
+  for (char c : text) {
+    if (c >= '0' && c <= '9' && digits < 3 && !(digits == 1 && value == 0)) {
+      value = value * 10 + static_cast<unsigned>(c - '0');
+      ++digits;
+    } else if (c == '.' && digits > 0 && part < 3 && value <= 255) {
+      bytes[part++] = static_cast<unsigned char>(value);
+      digits = value = 0;
+    } else {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && part == 3 && digits > 0 && value <= 255) {
+    bytes[3] = static_cast<unsigned char>(value);
+    return boost::asio::ip::address(boost::asio::ip::address_v4(bytes));
+  }
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  return a;
+}
+
 std::string address_text(const boost::asio::ip::address& a) {
   std::string s;
   append_address(s, a);

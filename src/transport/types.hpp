@@ -36,6 +36,10 @@ std::uint16_t default_port(Protocol p);
 // answers (received, its logs, a registrar's bindings).
 std::string address_text(const boost::asio::ip::address& a);
 void append_address(std::string& out, const boost::asio::ip::address& a);
+// The address an IP literal names ("192.0.2.1", "2001:db8::1", no brackets), nullopt for anything
+// else. Reads dotted-quad IPv4 itself (a Via's sent-by and received, on every request); whatever
+// that does not take as plain IPv4 is left to inet_pton, so both give the same answers.
+std::optional<boost::asio::ip::address> address_from_text(std::string_view text);
 
 struct Endpoint {
   boost::asio::ip::address address;

@@ -93,6 +93,26 @@ TEST(Endpoint, AddressTextIsWhatAsioWrites) {
   EXPECT_EQ(ep("2001:db8::5", 5061).host(), "[2001:db8::5]");
 }
 
+TEST(Endpoint, AddressFromTextAgreesWithInetPton) {
+  const std::string texts[] = {
+      "192.0.2.1", "0.0.0.0",     "255.255.255.255",  "127.0.0.1",  "256.0.0.1",
+      "1.2.3",     "1.2.3.4.5",   "01.2.3.4",         "1.2.3.04",   "1..2.3",
+      ".1.2.3",    "1.2.3.",      "1.2.3.4 ",         "1234.1.1.1", "",
+      "::1",       "2001:db8::5", "::ffff:192.0.2.1", "[::1]",      "host.example",
+      "1.2.3.a",   "0x7f.0.0.1"};
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    boost::system::error_code ec;
+    auto want = boost::asio::ip::make_address(text, ec);
+    auto got = address_from_text(text);
+    ASSERT_EQ(got.has_value(), !ec);
+    if (got) {
+      EXPECT_EQ(*got, want);
+    }
+  }
+  EXPECT_EQ(address_from_text("192.0.2.1")->to_string(), "192.0.2.1");
+}
+
 TEST(TopVia, ReceivedAddedWhenSentByIsAName) {
   auto m = parse(request("SIP/2.0/UDP bobspc.biloxi.com:5060;branch=z9hG4bK1"));
   EXPECT_TRUE(stamp_received(m, ep("192.0.2.4", 5060)));
