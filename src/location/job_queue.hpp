@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace parley::location {
@@ -29,9 +30,20 @@ class JobQueue {
 
   // Waits until there is work, the queue is closed, or `deadline`; moves up to `max` jobs into
   // `out`. false once the queue is closed and drained: the thread may end.
-  bool take(std::vector<Job>& out, std::size_t max, Deadline deadline) {
+  //
+  // linger: once there is work, how long to let more join it before taking (a commit delay, as
+  // PostgreSQL's commit_delay): under load one round then serves many callers, and the thread
+  // wakes once per round instead of once per job. The thread sleeps through it rather than wait
+  // on the condition, so that the pushes meanwhile find no one to wake.
+  bool take(std::vector<Job>& out, std::size_t max, Deadline deadline,
+            std::chrono::microseconds linger = {}) {
     std::unique_lock lock(mutex_);
     ready_.wait_until(lock, deadline, [this] { return closed_ || !jobs_.empty(); });
+    if (linger.count() > 0 && !closed_ && !jobs_.empty() && jobs_.size() < max) {
+      lock.unlock();
+      std::this_thread::sleep_for(linger);
+      lock.lock();
+    }
     while (!jobs_.empty() && out.size() < max) {
       out.push_back(std::move(jobs_.front()));
       jobs_.pop_front();

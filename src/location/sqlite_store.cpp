@@ -315,7 +315,7 @@ class SqliteStore final : public Store {
     auto next_sweep = Steady::now() + options_.sweep_interval;
     std::vector<WriteJob> jobs;
     std::vector<Error> errors;
-    while (writes_.take(jobs, options_.max_batch, next_sweep)) {
+    while (writes_.take(jobs, options_.max_batch, next_sweep, options_.commit_delay)) {
       if (!jobs.empty()) commit_round(c, jobs, errors);
       jobs.clear();
       if (Steady::now() >= next_sweep) {
