@@ -64,7 +64,7 @@ class Worker {
     std::vector<Job> jobs;
     std::vector<ModifyJob> modifies;
     auto forever = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
-    while (queue_.take(jobs, 512, forever)) {
+    while (queue_.take(jobs, 512, forever, options_.batch_delay)) {
       // In the order they came: runs of modifies are pipelined together, other work runs alone.
       for (auto& job : jobs) {
         if (auto* m = std::get_if<ModifyJob>(&job)) {

@@ -20,6 +20,10 @@ namespace parley::location {
 
 struct RedisStoreOptions {
   int io_threads = 2;
+  // Once work is queued, how long an I/O thread lets more join it before the round goes out: one
+  // pipelined round (and one wake-up each way) then serves many REGISTERs under load, at up to
+  // this much more latency each (see SqliteStoreOptions::commit_delay). Zero: at once.
+  std::chrono::microseconds batch_delay{1000};
   redis::Timeouts timeouts;
   // A modify that keeps losing to other nodes' writes gives up (Unavailable) after this many
   // attempts.
