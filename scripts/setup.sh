@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache clang libclang-rt-14-dev pkg-config git
+  # the format check of scripts/test.sh (Debian's clang does not bring clang-format)
+  clang-format
   # libraries (headers) the code links against
   libboost-dev libssl-dev libc-ares-dev libsqlite3-dev libhiredis-dev libtomlplusplus-dev
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
