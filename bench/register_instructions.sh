@@ -7,10 +7,11 @@
 #   AUTH=on bench/register_instructions.sh              # digest: per registration, two transactions
 #
 # The server runs under valgrind (about 50x slower, hence the low rate) with --store memory
-# --auth off; SIPp sends ../shared/bench's REGISTER scenario for 48 s (with AUTH=on, --auth on and
-# bench/sipp/register_auth.xml, the users of bench/lib/auth_users.sh, as bench/register_cpu.sh). The counters are zeroed
-# after 36 s (past Timer J's 32 s, so the window holds transactions ending as well as starting)
-# and dumped 10 s later; the count is divided by the REGISTERs answered in between. Kernel time
+# --auth off; SIPp sends ../shared/bench's REGISTER scenario for 48 s (with AUTH=on: --auth on,
+# bench/sipp/register_auth.xml and the users of bench/lib/auth_users.sh, as in
+# bench/register_cpu.sh). The counters are zeroed after 36 s (past Timer J's 32 s, so the window
+# holds transactions ending as well as starting) and dumped 10 s later; the count is divided by
+# the registrations answered in between. Kernel time
 # (system calls) is not in it: bench/register_cpu.sh measures the whole. Bounded by timeouts;
 # 127.0.0.1 only; the server is stopped by its PID.
 set -euo pipefail

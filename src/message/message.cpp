@@ -904,7 +904,7 @@ bool Message::remove_first_value(HeaderId id) {
   return true;
 }
 
-bool Message::replace_top_via(std::string_view text, Via parsed) {
+bool Message::put_top_via(std::string_view held) {
   auto first = std::find_if(fields_.begin(), fields_.end(),
                             [](const HeaderField& f) { return f.id == HeaderId::Via; });
   if (first == fields_.end()) return false;
@@ -913,21 +913,30 @@ bool Message::replace_top_via(std::string_view text, Via parsed) {
   split_list(first->value, [&](std::string_view, std::size_t off) {
     if (++items == 2) second = off;
   });
-  bool more = items > 1;
-  std::string_view rest = more ? first->value.substr(second) : std::string_view{};
-  if (more) {
-    std::string value(text);
-    value.append(", ").append(rest);
+  if (items > 1) {
+    std::string value(held);
+    value.append(", ").append(first->value.substr(second));
     first->value = keep(std::move(value));
   } else {
-    first->value = text;
+    first->value = held;
   }
   first->raw = {};
   first->name = header_name(HeaderId::Via);
+  return true;
+}
+
+bool Message::replace_top_via(std::string text) {
+  if (!put_top_via(keep(one_line(std::move(text))))) return false;
+  changed(HeaderId::Via);
+  return true;
+}
+
+bool Message::replace_top_via(std::string_view held, Via parsed) {
+  if (!put_top_via(held)) return false;
   if (cache_.via && *cache_.via && !(*cache_.via)->empty())
     (*cache_.via)->front() = std::move(parsed);
   else
-    cache_.via.reset();
+    changed(HeaderId::Via);
   return true;
 }
 

@@ -120,10 +120,14 @@ class Message {
   // Stores `text` for the life of the message and returns it: for a change whose parsed value
   // is made by the caller with views into the stored text (replace_top_via).
   std::string_view hold(std::string text) { return keep(std::move(text)); }
-  // Makes `text` (held by this message) the first via-parm of the first Via field, in place,
-  // and `parsed`, which must say exactly what `text` says with its views into held or received
-  // text, the first entry of via() without parsing anything again. False without a Via.
-  bool replace_top_via(std::string_view text, Via parsed);
+  // Makes `text` the first via-parm of the first Via field, in place (the field keeps its
+  // position, the other via-parms their bytes); via() parses it when next asked. False without a
+  // Via.
+  bool replace_top_via(std::string text);
+  // The same for `held` (held by this message) and `parsed`, which must say exactly what `held`
+  // says with its views into held or received text: it becomes the first entry of via() without
+  // parsing anything again.
+  bool replace_top_via(std::string_view held, Via parsed);
   // Sets the body and its Content-Type; Content-Length follows on serialization.
   void set_body(std::string body, std::string content_type = {});
 
@@ -164,6 +168,7 @@ class Message {
   std::optional<ParseError> take_body(std::size_t pos, const Limits& limits);
   std::string_view keep(std::string s);  // stores s for the life of the message
   void changed(HeaderId id);
+  bool put_top_via(std::string_view held);  // replace_top_via's edit of the field
   void render_field(std::string& out, const HeaderField& f, bool canonical_name) const;
   void render_start_line(std::string& out) const;
   template <class T, class F>

@@ -6,7 +6,6 @@
 
 namespace parley::transport {
 
-using message::HeaderId;
 using message::Message;
 using message::Via;
 
@@ -16,13 +15,7 @@ boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
   return a;
 }
 
-bool replace_top_via(Message& m, const Via& top) {
-  // Render first: the parsed Via's views point into the message, which the edit below changes.
-  std::string value = top.to_string();
-  if (!m.remove_first_value(HeaderId::Via)) return false;
-  m.prepend(HeaderId::Via, std::move(value));
-  return true;
-}
+bool replace_top_via(Message& m, const Via& top) { return m.replace_top_via(top.to_string()); }
 
 namespace {
 
