@@ -425,6 +425,7 @@ int serve(const ServeSettings& s) {
     transaction::LayerConfig lc;
     lc.shard = i;
     lc.shards = n;
+    if (n > 1) lc.directory = &dispatcher.directory();
     lc.max_transactions = std::max<std::size_t>(1, s.max_transactions / n);
     layers.push_back(
         std::make_unique<transaction::TransactionLayer>(*timers[i], *senders[i], *cores[i], lc));

@@ -1,6 +1,7 @@
 #include "transaction/dispatcher.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 #include <string>
@@ -31,21 +32,45 @@ std::size_t Dispatcher::shard_for(const message::Message& m) const {
   return shard_of(shard_key(m), shards_.size());
 }
 
-void Dispatcher::receive(transport::Incoming&& in) {
-  if (shards_.empty()) return;
-  const Shard& shard = shards_.size() == 1 ? shards_.front() : shards_[shard_for(in.message)];
-  const bool datagram = in.flow.protocol == transport::Protocol::Udp;
-  auto deliver = [layer = shard.layer, in = std::move(in)]() mutable {
-    layer->receive(std::move(in));
-  };
+template <typename Handler>
+void Dispatcher::deliver(const Shard& shard, bool datagram, Handler&& handler) {
   // A datagram that arrived on its shard's own loop (always, with one loop) is handed over by a
   // direct call (asio::dispatch), no queued handler: the UDP receive handler does nothing after
   // delivering but wait for the next datagram. Stream input keeps the post, so that the layer
   // never runs inside a connection's read loop.
   if (datagram)
-    boost::asio::dispatch(shard.executor, std::move(deliver));
+    boost::asio::dispatch(shard.executor, std::forward<Handler>(handler));
   else
-    boost::asio::post(shard.executor, std::move(deliver));
+    boost::asio::post(shard.executor, std::forward<Handler>(handler));
+}
+
+std::size_t Dispatcher::current_shard() const {
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    const auto* ex = shards_[i].executor.target<boost::asio::io_context::executor_type>();
+    if (ex && ex->running_in_this_thread()) return i;
+  }
+  return shards_.size();
+}
+
+void Dispatcher::receive(transport::Incoming&& in) {
+  if (shards_.empty()) return;
+  const bool datagram = in.flow.protocol == transport::Protocol::Udp;
+  if (shards_.size() == 1 || in.message.is_response()) {
+    const Shard& shard = shards_.size() == 1 ? shards_.front() : shards_[shard_for(in.message)];
+    deliver(shard, datagram,
+            [layer = shard.layer, in = std::move(in)]() mutable { layer->receive(std::move(in)); });
+    return;
+  }
+  // The pin holds the key's owner in place until the layer has made the transaction (which pins
+  // it for itself) or has found there is none to make.
+  const std::uint64_t key = hash_bytes(shard_key(in.message));
+  std::size_t arrival = current_shard();
+  if (arrival == shards_.size()) arrival = shard_for(in.message);
+  const Shard& shard = shards_[directory_.pin(key, arrival)];
+  deliver(shard, datagram, [this, key, layer = shard.layer, in = std::move(in)]() mutable {
+    layer->receive(std::move(in));
+    directory_.unpin(key);
+  });
 }
 
 }  // namespace parley::transaction

@@ -1,10 +1,16 @@
 // Threads (STYLE.md §5, docs/architecture.md): one io_context per thread, one TransactionLayer per
 // io_context (a shard), and in front of them a Dispatcher that hands each message from the
-// transports to the shard owning its transaction. The shard is a hash of the top Via branch (so a
-// request, its retransmissions, its ACK and CANCEL and the responses to it meet on one thread), or
-// of the Call-ID for RFC 2543 peers without a branch. The hand-off is a post to the shard's
-// executor (for a datagram that arrived on the shard's own thread, a direct call); nothing on the
-// hot path takes a lock.
+// transports to the shard owning its transaction.
+//
+// - A response goes to the shard its top Via branch hashes to: the layers make branches that hash
+//   to themselves (TransactionLayer::new_branch), so that is the client transaction's own.
+// - A request goes to the shard its key (the branch, or the Call-ID for RFC 2543 peers) is owned
+//   by in the ShardDirectory, and a key nobody owns yet goes to the loop it arrived on. So a new
+//   request is handled where it arrived, without waking another thread, and its retransmissions,
+//   its ACK and its CANCEL meet it there even when they arrive on another loop.
+//
+// The hand-off is a post to the shard's executor, or for a datagram that arrived on the shard's
+// own thread a direct call. The directory's striped locks are the only ones on the way.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -13,6 +19,7 @@
 #include <vector>
 
 #include "message/message.hpp"
+#include "transaction/directory.hpp"
 #include "transport/types.hpp"
 
 namespace parley::transaction {
@@ -35,8 +42,9 @@ class Dispatcher final : public transport::Receiver {
  public:
   struct Shard {
     boost::asio::any_io_executor executor;
-    // The shard's TransactionLayer (configured with LayerConfig::shard = its index here and
-    // LayerConfig::shards = the number of shards), called only on `executor`.
+    // The shard's TransactionLayer (configured with LayerConfig::shard = its index here,
+    // LayerConfig::shards = the number of shards and LayerConfig::directory = directory()),
+    // called only on `executor`.
     transport::Receiver* layer = nullptr;
   };
 
@@ -50,11 +58,20 @@ class Dispatcher final : public transport::Receiver {
   // asio::dispatch). Without shards, the message is dropped.
   void receive(transport::Incoming&& in) override;
 
+  // Where a response goes; for a request, where it would go if it arrived off every shard's
+  // thread and nobody owned its key.
   std::size_t shard_for(const message::Message& m) const;
   std::size_t size() const { return shards_.size(); }
+  ShardDirectory& directory() { return directory_; }
 
  private:
+  // The shard whose thread this is, or size() when none is.
+  std::size_t current_shard() const;
+  template <typename Handler>
+  void deliver(const Shard& shard, bool datagram, Handler&& handler);
+
   std::vector<Shard> shards_;
+  ShardDirectory directory_;
 };
 
 }  // namespace parley::transaction

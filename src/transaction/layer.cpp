@@ -41,6 +41,11 @@ std::optional<message::ParseError> unfit(const Message& m) {
   return std::nullopt;
 }
 
+// What the Dispatcher pinned a server transaction's key by: the hash of its shard_key().
+std::uint64_t directory_key(const Key& k) {
+  return hash_bytes(k.kind == Key::Kind::Server ? k.branch : k.call_id);
+}
+
 bool same_request_uri(const Message& a, const Message& b) {
   const auto& ua = a.request_uri();
   const auto& ub = b.request_uri();
@@ -68,7 +73,10 @@ TransactionLayer::~TransactionLayer() {
 
 void TransactionLayer::terminated(Transaction& t) {
   auto it = table_.find(t.key_);
-  if (it != table_.end() && it->second.get() == &t) table_.erase(it);
+  if (it == table_.end() || it->second.get() != &t) return;
+  table_.erase(it);
+  if (config_.directory && t.key_.kind != Key::Kind::Client)
+    config_.directory->unpin(directory_key(t.key_));
 }
 
 void TransactionLayer::completed(ServerTransaction& t) {
@@ -195,6 +203,7 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
     tx = NonInviteServer::create(context_, std::move(in));
   tx->key_ = *server_key(tx->request());  // views into the transaction's own copy
   table_.emplace(tx->key_, tx);
+  if (config_.directory) config_.directory->pin(directory_key(tx->key_), config_.shard);
   ++counters_.requests;
 
   if (method == Method::Cancel)

@@ -23,6 +23,7 @@
 #include "common/timer.hpp"
 #include "message/message.hpp"
 #include "transaction/branch.hpp"
+#include "transaction/directory.hpp"
 #include "transaction/key.hpp"
 #include "transaction/timers.hpp"
 #include "transaction/transaction.hpp"
@@ -41,6 +42,9 @@ struct LayerConfig {
   // that the responses to its client transactions come back to it (see dispatcher.hpp).
   std::size_t shard = 0;
   std::size_t shards = 1;
+  // With several shards, the Dispatcher's: each server transaction pins its key there, to this
+  // shard, for as long as it lives (directory.hpp).
+  ShardDirectory* directory = nullptr;
 };
 
 // Why send_request() made no transaction.

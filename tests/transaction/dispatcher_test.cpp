@@ -1,5 +1,7 @@
-// STYLE.md §5: a transaction lives on the shard its key hashes to; the Dispatcher posts every
-// message there, and each shard runs its own TransactionLayer on its own thread and timers.
+// STYLE.md §5: a transaction lives on one shard (a response's: the one its branch hashes to; a
+// request's: the one its key is owned by in the directory, else where it arrived); the Dispatcher
+// posts every message there, and each shard runs its own TransactionLayer on its own thread and
+// timers.
 #include "transaction/dispatcher.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -210,6 +213,116 @@ TEST(Dispatcher, EachShardRunsItsLayerOnItsOwnThread) {
   }
   EXPECT_EQ(all.size(), kShards);
   EXPECT_EQ(answered, static_cast<std::size_t>(kRequests));
+}
+
+// A new request is handled on the loop it arrived on, whatever its branch hashes to; what else
+// of its transaction arrives, on any loop, goes there too; and once the transaction is gone, so is
+// its key.
+TEST(Dispatcher, ARequestIsHandledWhereItArrivedAndItsRetransmissionsFollow) {
+  constexpr std::size_t kShards = 2;
+  constexpr int kRequests = 100;
+  LockedWire wire;
+  std::vector<asio::io_context> contexts(kShards);
+  std::vector<std::unique_ptr<AsioTimerService>> clocks;
+  std::vector<std::unique_ptr<ShardSender>> senders;
+  std::vector<ThreadNotingUser> users(kShards);
+  std::vector<std::unique_ptr<TransactionLayer>> layers;
+  Dispatcher dispatcher;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    clocks.push_back(std::make_unique<AsioTimerService>(contexts[i].get_executor()));
+    senders.push_back(std::make_unique<ShardSender>(wire, contexts[i].get_executor()));
+    LayerConfig config;
+    config.shard = i;
+    config.shards = kShards;
+    config.directory = &dispatcher.directory();
+    config.timers.t1 = milliseconds(20);  // Timer J: 1.28 s
+    layers.push_back(std::make_unique<TransactionLayer>(*clocks[i], *senders[i], users[i], config));
+    dispatcher.add({contexts[i].get_executor(), layers[i].get()});
+  }
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> threads;
+  for (auto& c : contexts) {
+    guards.push_back(asio::make_work_guard(c));
+    threads.emplace_back([&c] { c.run(); });
+  }
+  // Every request arrives on the loop its branch does not hash to; its retransmission arrives on
+  // the other one, after the first is in the table.
+  std::vector<std::string> branches;
+  for (int i = 0; branches.size() < kRequests; ++i) {
+    std::string b = "z9hG4bKarrive" + std::to_string(i);
+    if (i % 2 == 0 && shard_of(b, kShards) == 0) branches.push_back(b);
+    if (i % 2 == 1 && shard_of(b, kShards) == 1) branches.push_back(b);
+  }
+  auto arrive = [&](std::size_t loop, const std::string& branch) {
+    Request r = make_request("OPTIONS");
+    r.branch = branch;
+    r.call_id = "arrive-" + branch;
+    asio::post(contexts[loop],
+               [&dispatcher, in = r.incoming()]() mutable { dispatcher.receive(std::move(in)); });
+  };
+  for (const auto& b : branches) arrive(1 - shard_of(b, kShards), b);
+  bool first = wire.wait_for(kRequests);
+  std::size_t pinned = dispatcher.directory().size();
+  for (const auto& b : branches) arrive(shard_of(b, kShards), b);
+  bool second = wire.wait_for(2 * kRequests);
+  // Timer J ends every transaction, and the directory forgets their keys.
+  bool forgotten = false;
+  for (int i = 0; i < 1000 && !forgotten; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+    forgotten = dispatcher.directory().size() == 0;
+  }
+  for (auto& g : guards) g.reset();
+  for (auto& c : contexts) c.stop();
+  for (auto& t : threads) t.join();
+
+  ASSERT_TRUE(first && second) << wire.count();
+  EXPECT_EQ(pinned, static_cast<std::size_t>(kRequests));
+  EXPECT_TRUE(forgotten) << dispatcher.directory().size();
+  for (std::size_t i = 0; i < kShards; ++i) {
+    for (const auto& call : users[i].call_ids)
+      EXPECT_NE(shard_of(call.substr(std::string("arrive-").size()), kShards), i) << call;
+    // Each retransmission met its transaction: none made a second one.
+    EXPECT_EQ(layers[i]->counters().requests, layers[i]->counters().retransmissions);
+    EXPECT_GT(layers[i]->counters().requests, 0u);
+  }
+  EXPECT_EQ(users[0].call_ids.size() + users[1].call_ids.size(),
+            static_cast<std::size_t>(kRequests));
+}
+
+TEST(ShardDirectory, TheFirstPinChoosesTheOwnerAndTheLastOneForgetsIt) {
+  ShardDirectory d(4);
+  EXPECT_EQ(d.pin(42, 1), 1u);
+  EXPECT_EQ(d.pin(42, 0), 1u);  // owned: where it arrived no longer matters
+  EXPECT_EQ(d.pin(43, 0), 0u);
+  EXPECT_EQ(d.size(), 2u);
+  d.unpin(42);
+  EXPECT_EQ(d.pin(42, 3), 1u);  // still pinned once
+  d.unpin(42);
+  d.unpin(42);
+  EXPECT_EQ(d.size(), 1u);
+  EXPECT_EQ(d.pin(42, 3), 3u);  // forgotten, so owned anew
+  d.unpin(42);
+  d.unpin(43);
+  EXPECT_EQ(d.size(), 0u);
+}
+
+TEST(ShardDirectory, ThreadsThatPinAKeyTogetherAgreeOnItsOwner) {
+  ShardDirectory d;
+  constexpr std::uint64_t kKeys = 1000;
+  constexpr std::size_t kThreads = 4;
+  std::vector<std::vector<std::size_t>> owners(kThreads, std::vector<std::size_t>(kKeys));
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (std::uint64_t k = 0; k < kKeys; ++k) owners[t][k] = d.pin(k * 0x9E3779B97F4A7C15ull, t);
+    });
+  for (auto& t : threads) t.join();
+  for (std::uint64_t k = 0; k < kKeys; ++k)
+    for (std::size_t t = 1; t < kThreads; ++t) EXPECT_EQ(owners[t][k], owners[0][k]) << k;
+  EXPECT_EQ(d.size(), kKeys);
+  for (std::size_t t = 0; t < kThreads; ++t)
+    for (std::uint64_t k = 0; k < kKeys; ++k) d.unpin(k * 0x9E3779B97F4A7C15ull);
+  EXPECT_EQ(d.size(), 0u);
 }
 
 TEST(ShardSender, PostsErrorsToTheShard) {
