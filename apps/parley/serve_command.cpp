@@ -388,7 +388,7 @@ int serve(const ServeSettings& s) {
   transport::EventLoops loops(s.threads);
   const std::size_t n = loops.size();
   auto contexts = loops.contexts();
-  transaction::Dispatcher dispatcher;
+  transaction::Dispatcher dispatcher({}, s.max_transactions);
   transport::TransportLayer transport(contexts, ts, dispatcher);
   std::vector<std::unique_ptr<AsioTimerService>> timers;
   std::vector<std::unique_ptr<transaction::ShardSender>> senders;

@@ -19,12 +19,14 @@ void ShardSender::send(const transport::Flow& flow, transport::Bytes bytes, Erro
                   });
 }
 
-Dispatcher::Dispatcher(std::vector<Shard> shards) {
+Dispatcher::Dispatcher(std::vector<Shard> shards, std::size_t directory_slots)
+    : directory_(directory_slots) {
   for (Shard& s : shards) add(std::move(s));
 }
 
 void Dispatcher::add(Shard shard) {
   if (!shard.layer) throw std::invalid_argument("Dispatcher: a shard without a layer");
+  if (shards_.size() == 255) throw std::invalid_argument("Dispatcher: at most 255 shards");
   shards_.push_back(std::move(shard));
 }
 

@@ -48,7 +48,9 @@ class Dispatcher final : public transport::Receiver {
     transport::Receiver* layer = nullptr;
   };
 
-  explicit Dispatcher(std::vector<Shard> shards = {});
+  // `directory_slots`: the size of the ShardDirectory; above the most transactions live at once.
+  explicit Dispatcher(std::vector<Shard> shards = {},
+                      std::size_t directory_slots = std::size_t{1} << 20);
   // Adds a shard; shard i is the i-th added. All shards are added before the first message: the
   // transport needs its Receiver before the shards' layers can have their Sender.
   void add(Shard shard);

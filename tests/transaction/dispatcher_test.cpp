@@ -306,6 +306,19 @@ TEST(ShardDirectory, TheFirstPinChoosesTheOwnerAndTheLastOneForgetsIt) {
   EXPECT_EQ(d.size(), 0u);
 }
 
+TEST(ShardDirectory, KeysThatShareASlotShareItsOwner) {
+  ShardDirectory d(1);
+  EXPECT_EQ(d.slots(), 1u);
+  EXPECT_EQ(d.pin(7, 0), 0u);
+  EXPECT_EQ(d.pin(8, 1), 0u);  // another key, the same slot: routed with the first
+  d.unpin(7);
+  EXPECT_EQ(d.pin(9, 1), 0u);
+  d.unpin(8);
+  d.unpin(9);
+  EXPECT_EQ(d.size(), 0u);
+  EXPECT_EQ(d.pin(8, 1), 1u);
+}
+
 TEST(ShardDirectory, ThreadsThatPinAKeyTogetherAgreeOnItsOwner) {
   ShardDirectory d;
   constexpr std::uint64_t kKeys = 1000;
@@ -314,14 +327,14 @@ TEST(ShardDirectory, ThreadsThatPinAKeyTogetherAgreeOnItsOwner) {
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
-      for (std::uint64_t k = 0; k < kKeys; ++k) owners[t][k] = d.pin(k * 0x9E3779B97F4A7C15ull, t);
+      for (std::uint64_t k = 0; k < kKeys; ++k) owners[t][k] = d.pin(k, t);
     });
   for (auto& t : threads) t.join();
   for (std::uint64_t k = 0; k < kKeys; ++k)
     for (std::size_t t = 1; t < kThreads; ++t) EXPECT_EQ(owners[t][k], owners[0][k]) << k;
   EXPECT_EQ(d.size(), kKeys);
   for (std::size_t t = 0; t < kThreads; ++t)
-    for (std::uint64_t k = 0; k < kKeys; ++k) d.unpin(k * 0x9E3779B97F4A7C15ull);
+    for (std::uint64_t k = 0; k < kKeys; ++k) d.unpin(k);
   EXPECT_EQ(d.size(), 0u);
 }
 
