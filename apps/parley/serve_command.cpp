@@ -68,7 +68,7 @@ struct ServeSettings {
   bool auth = true;                       // auth = true | "on" | "off"
   std::string users;                      // users = "users.txt": put into the store at start
   std::size_t threads = 0;                // threads = 2 (0: one per core)
-  // Live transactions of the whole server (split between the shards); beyond it new requests get
+  // Live transactions of the whole server (one count for every shard); beyond it new requests get
   // 503. Over UDP a non-INVITE server transaction lives 32 s after its answer (Timer J, §17.2.2),
   // so the server holds about rate x 32 of them: 1,000,000 covers 30,000 requests a second.
   std::size_t max_transactions = 1000000;  // max_transactions = 1000000
@@ -389,6 +389,7 @@ int serve(const ServeSettings& s) {
   const std::size_t n = loops.size();
   auto contexts = loops.contexts();
   transaction::Dispatcher dispatcher({}, s.max_transactions);
+  transaction::LiveCount live_transactions;
   transport::TransportLayer transport(contexts, ts, dispatcher);
   std::vector<std::unique_ptr<AsioTimerService>> timers;
   std::vector<std::unique_ptr<transaction::ShardSender>> senders;
@@ -426,7 +427,8 @@ int serve(const ServeSettings& s) {
     lc.shard = i;
     lc.shards = n;
     if (n > 1) lc.directory = &dispatcher.directory();
-    lc.max_transactions = std::max<std::size_t>(1, s.max_transactions / n);
+    lc.max_transactions = s.max_transactions;
+    lc.live = &live_transactions;
     layers.push_back(
         std::make_unique<transaction::TransactionLayer>(*timers[i], *senders[i], *cores[i], lc));
     dispatcher.add({executor, layers[i].get()});

@@ -69,12 +69,25 @@ TransactionLayer::TransactionLayer(TimerService& clock, transport::Sender& sende
 TransactionLayer::~TransactionLayer() {
   // Transactions the TU still holds outlive the table: they must not call back into it.
   for (auto& [key, tx] : table_) tx->owner_ = nullptr;
+  if (config_.live) config_.live->transactions.fetch_sub(table_.size(), std::memory_order_relaxed);
+}
+
+bool TransactionLayer::full() const {
+  std::size_t live =
+      config_.live ? config_.live->transactions.load(std::memory_order_relaxed) : table_.size();
+  return live >= config_.max_transactions;
+}
+
+void TransactionLayer::file(const std::shared_ptr<Transaction>& tx) {
+  table_.emplace(tx->key_, tx);
+  if (config_.live) config_.live->transactions.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TransactionLayer::terminated(Transaction& t) {
   auto it = table_.find(t.key_);
   if (it == table_.end() || it->second.get() != &t) return;
   table_.erase(it);
+  if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
   if (config_.directory && t.key_.kind != Key::Kind::Client)
     config_.directory->unpin(directory_key(t.key_));
 }
@@ -190,7 +203,7 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
   }
   // A CANCEL of a live INVITE transaction is let in even when the table is full: it ends work
   // rather than adds it, and there is at most one per INVITE transaction.
-  if (table_.size() >= config_.max_transactions && !cancelled) {
+  if (full() && !cancelled) {
     ++counters_.rejected_full;
     reply(in, 503, {}, true);
     return;
@@ -202,7 +215,7 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
   else
     tx = NonInviteServer::create(context_, std::move(in));
   tx->key_ = *server_key(tx->request());  // views into the transaction's own copy
-  table_.emplace(tx->key_, tx);
+  file(tx);
   if (config_.directory) config_.directory->pin(directory_key(tx->key_), config_.shard);
   ++counters_.requests;
 
@@ -249,8 +262,7 @@ Result<std::shared_ptr<ClientTransaction>, SendError> TransactionLayer::send_req
     request.remove_first_value(message::HeaderId::Via);
     request.prepend(message::HeaderId::Via, std::move(top));
   }
-  if (table_.size() >= config_.max_transactions)
-    return fail(SendError{503, "transaction limit reached"});
+  if (full()) return fail(SendError{503, "transaction limit reached"});
   auto key = client_key(request);
   if (!key) return fail(SendError{400, "the top Via cannot be read"});
   if (table_.contains(*key))
@@ -263,7 +275,7 @@ Result<std::shared_ptr<ClientTransaction>, SendError> TransactionLayer::send_req
     tx = NonInviteClient::start(context_, std::move(request), std::move(flow), std::move(callback));
   if (!tx->terminated()) {  // a transport that fails at once ends it inside start()
     tx->key_ = *client_key(tx->request());
-    table_.emplace(tx->key_, tx);
+    file(tx);
   }
   return tx;
 }

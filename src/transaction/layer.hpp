@@ -12,6 +12,7 @@
 // send_request() fails with status 503.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -32,10 +33,19 @@
 
 namespace parley::transaction {
 
+// The live transactions of several layers together (the shards of one process), so that
+// max_transactions bounds the process whichever shard the load falls on: a request is handled on
+// the loop it arrived on, and one peer's requests all arrive on one.
+struct LiveCount {
+  std::atomic<std::size_t> transactions{0};
+};
+
 struct LayerConfig {
   Timers timers{};
-  // transaction.max_transactions: live transactions, client and server, per layer (per shard).
+  // transaction.max_transactions: live transactions, client and server, of this layer, or of
+  // every layer sharing `live` when it is set.
   std::size_t max_transactions = 100000;
+  LiveCount* live = nullptr;
   // transaction.retry_after: the Retry-After of the 503 sent when the table is full.
   std::chrono::seconds retry_after{5};
   // This layer's place among the shards of a process: the branches it makes hash to `shard`, so
@@ -79,6 +89,9 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   std::string new_branch();
 
   std::size_t size() const { return table_.size(); }
+  // Whether max_transactions is reached: this layer's, or all the layers' sharing
+  // LayerConfig::live.
+  bool full() const;
   const LayerConfig& config() const { return config_; }
 
   struct Counters {
@@ -99,6 +112,8 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   // Releases the requests of the transactions completed since the last call that nobody but the
   // table holds any more (ServerTransaction::release_request) and re-files their keys.
   void release_requests();
+  // Puts a new transaction in the table (and in LayerConfig::live).
+  void file(const std::shared_ptr<Transaction>& tx);
   void receive_request(transport::Incoming& in);
   void receive_response(transport::Incoming& in);
   // The transaction a request belongs to, if any (§17.2.3, with the RFC 2543 checks that a hash

@@ -202,6 +202,40 @@ TEST_F(Layer, FullTableAnswers503WithRetryAfter) {
   EXPECT_EQ(user.requests.size(), 3u);
 }
 
+// Shards share one bound: a request is handled on the loop it arrived on, so one shard may carry
+// the whole load.
+TEST_F(Layer, LayersThatShareALiveCountShareTheBound) {
+  LiveCount live;
+  LayerConfig config;
+  config.max_transactions = 2;
+  config.live = &live;
+  make(config);
+  FakeTransport other_wire{&clock};
+  RecordingUser other_user;
+  auto other = std::make_unique<TransactionLayer>(clock, other_wire, other_user, config);
+  Request a = make_request("OPTIONS");
+  Request b = a;
+  b.branch = "z9hG4bKb";
+  Request c = a;
+  c.branch = "z9hG4bKc";
+  deliver(a);
+  deliver(b);
+  EXPECT_EQ(live.transactions.load(), 2u);
+  EXPECT_TRUE(other->full());
+  other->receive(Incoming{c.message(), flow(), clock.now()});
+  EXPECT_EQ(other_user.requests.size(), 0u);
+  ASSERT_EQ(other_wire.sent_count(), 1u);
+  EXPECT_EQ(other_wire.last().status(), 503);
+  // What one layer lets go of makes room on the other.
+  user.requests[0]->respond(response(a.message(), 200));
+  clock.advance(seconds(32));  // Timer J
+  EXPECT_EQ(live.transactions.load(), 1u);
+  other->receive(Incoming{c.message(), flow(), clock.now()});
+  EXPECT_EQ(other_user.requests.size(), 1u);
+  layer.reset();
+  EXPECT_EQ(live.transactions.load(), 1u);
+}
+
 TEST_F(Layer, FullTableStillTakesTheCancelOfALiveInvite) {
   LayerConfig config;
   config.max_transactions = 1;
