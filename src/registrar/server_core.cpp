@@ -25,7 +25,12 @@ ServerCore::ServerCore(Registrar& registrar, const std::atomic<bool>& draining)
 
 void ServerCore::answer(const std::shared_ptr<transaction::ServerTransaction>& tx, int status,
                         std::string response, std::chrono::steady_clock::time_point started) {
-  tx->respond(status, std::move(response));
+  // RFC 3261 §26.3.2.4: a challenge is sent once and keeps no transaction, so that a flood of
+  // unauthenticated requests costs no state (and a digest registration one transaction, not two).
+  if (status == 401 || status == 407)
+    tx->respond_once(status, transport::make_bytes(std::move(response)));
+  else
+    tx->respond(status, std::move(response));
   if (spdlog::should_log(spdlog::level::info)) {
     const auto& m = tx->request();
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -98,9 +98,16 @@ void InviteServer::on(Event e, const transport::Incoming* request,
           send(*response);
           return;
         case Event::TuFailure:
+          trying_.stop();
+          if (once_) {
+            // respond_once(): sent once, and the ACK, when it comes, matches nothing (§8.2.7: "A
+            // stateless UAS MUST ignore ACK requests").
+            send(*response);
+            terminate();
+            return;
+          }
           // §17.2.1: send the final response, enter Completed; Timer G (unreliable transports only)
           // retransmits it, Timer H bounds the wait for the ACK.
-          trying_.stop();
           state_ = State::Completed;
           final_ = *response;
           if (!reliable()) {

@@ -94,10 +94,11 @@ void NonInviteServer::on(Event e, const transport::Bytes* response) {
 
 void NonInviteServer::complete(const transport::Bytes& response) {
   // §17.2.2: send the final response and wait in Completed for Timer J (64*T1 on unreliable
-  // transports, zero on reliable ones) to absorb request retransmissions.
+  // transports, zero on reliable ones) to absorb request retransmissions; not at all for a
+  // response sent once (respond_once()).
   state_ = State::Completed;
   last_ = response;
-  Duration j = timers_.j(reliable());
+  Duration j = once_ ? Duration::zero() : timers_.j(reliable());
   if (j > Duration::zero()) j_.start(j, [this] { on(Event::TimerJ); });
   send(last_);
   if (j == Duration::zero())

@@ -134,6 +134,13 @@ void ServerTransaction::respond(int status, transport::Bytes bytes) {
   on_response(status, bytes);
 }
 
+void ServerTransaction::respond_once(int status, transport::Bytes bytes) {
+  const bool invite_success =
+      status < 300 && request_ && request().method() == message::Method::Invite;
+  once_ = status >= 200 && status < 700 && !invite_success;
+  respond(status, std::move(bytes));
+}
+
 void ServerTransaction::respond_status(int status, std::string_view to_tag,
                                        std::string_view reason) {
   if (!request_) return;  // released: Completed, so a response would be ignored anyway

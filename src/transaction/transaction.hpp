@@ -155,6 +155,14 @@ class ServerTransaction : public Transaction {
   void respond(const message::Message& response);
   void respond(int status, std::string bytes);
   void respond(int status, transport::Bytes bytes);
+  // A final response sent once, the transaction ending with it: no retransmission, nothing kept
+  // to answer the request's retransmissions, which arrive as a new request and get a response of
+  // their own. RFC 3261 §26.3.2.4: "UAs and proxy servers SHOULD challenge questionable requests
+  // with only a single 401 (Unauthorized) or 407 (Proxy Authentication Required), forgoing the
+  // normal response retransmission algorithm, and thus behaving statelessly towards
+  // unauthenticated requests" (and §8.2.7). Not for a 2xx to an INVITE, whose retransmissions the
+  // TU owes (§13.3.1.4): that, like a provisional response, is sent as respond() sends it.
+  void respond_once(int status, transport::Bytes bytes);
   // The plain response of §8.2.6.2 — status line, Via, From, To (with `to_tag` added above
   // 100), Call-ID, CSeq, no body — made from the request's bytes (response.hpp).
   void respond_status(int status, std::string_view to_tag = {}, std::string_view reason = {});
@@ -183,6 +191,7 @@ class ServerTransaction : public Transaction {
   void report_failure(Failure why);
 
   std::unique_ptr<transport::Incoming> request_;
+  bool once_ = false;      // respond_once(): the final response ends the transaction
   std::string key_bytes_;  // the key's text once the request is released
   std::string final_to_tag_;
 };

@@ -60,6 +60,29 @@ TEST_F(ServerCoreTest, RegisterGoesToTheRegistrar) {
   EXPECT_EQ(bindings("sip:alice@example.com").size(), 1u);
 }
 
+// RFC 3261 §26.3.2.4: the challenge keeps no transaction; a retransmitted REGISTER is challenged
+// anew (a fresh nonce), and the digest registration that follows is the one transaction kept.
+TEST_F(ServerCoreTest, AChallengeIsSentStatelessly) {
+  RegistrarConfig c = open_config();
+  c.authenticate = true;
+  make(c);
+  core = std::make_unique<ServerCore>(*registrar, draining);
+  layer = std::make_unique<transaction::TransactionLayer>(clock, wire, *core);
+  std::string text = request("REGISTER", "Contact: <sip:alice@192.0.2.4>\r\n");
+  Message first = exchange(text);
+  EXPECT_EQ(first.status(), 401);
+  EXPECT_EQ(layer->size(), 0u);
+  Message again = exchange(text);  // a retransmission, as far as anyone can tell
+  EXPECT_EQ(again.status(), 401);
+  EXPECT_NE(first.header("WWW-Authenticate"), again.header("WWW-Authenticate"));
+  EXPECT_EQ(layer->counters().retransmissions, 0u);
+  EXPECT_EQ(layer->counters().requests, 2u);
+  // Anything else final stays in Completed for Timer J over UDP.
+  Message options = exchange(request("OPTIONS", {}, "z9hG4bKcore-options"));
+  EXPECT_EQ(options.status(), 200);
+  EXPECT_EQ(layer->size(), 1u);
+}
+
 TEST_F(ServerCoreTest, OptionsAnswersWithCapabilities) {
   auto r = exchange(request("OPTIONS"));
   EXPECT_EQ(r.status(), 200);

@@ -84,6 +84,25 @@ TEST_F(InviteServer, FailureIsRetransmittedByTimerGCappedAtT2UntilTimerH) {
   EXPECT_EQ(rig.clock.pending(), 0u);
 }
 
+// §26.3.2.4: a 407 sent once is not retransmitted, and its ACK finds nothing to confirm.
+TEST_F(InviteServer, AFailureSentOnceIsSentOnceAndEndsTheTransaction) {
+  auto tx = create();
+  tx->respond_once(407, transport::make_bytes(response(invite, 407).serialize()));
+  EXPECT_EQ(tx->state(), State::Terminated);
+  rig.clock.advance(seconds(40));
+  ASSERT_EQ(rig.wire.sent_count(), 1u);
+  EXPECT_EQ(rig.wire.last().status(), 407);
+  EXPECT_TRUE(rig.user.failures.empty());
+  EXPECT_EQ(rig.clock.pending(), 0u);
+}
+
+// A 2xx to an INVITE is the TU's to retransmit (§13.3.1.4): it cannot be sent "once".
+TEST_F(InviteServer, ASuccessSentOnceStillEntersAccepted) {
+  auto tx = create();
+  tx->respond_once(200, transport::make_bytes(response(invite, 200).serialize()));
+  EXPECT_EQ(tx->state(), State::Accepted);
+}
+
 TEST_F(InviteServer, RetransmittedInviteInCompletedGetsTheFinalAgain) {
   auto tx = create();
   tx->respond(response(invite, 404));

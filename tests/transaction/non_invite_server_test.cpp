@@ -56,6 +56,27 @@ TEST_F(NonInviteServer, FinalEntersCompletedUntilTimerJ) {
   EXPECT_EQ(rig.clock.pending(), 0u);
 }
 
+// §26.3.2.4, §8.2.7: a challenge sent once keeps nothing, over UDP too.
+TEST_F(NonInviteServer, AResponseSentOnceEndsTheTransaction) {
+  auto tx = create();
+  tx->respond_once(401, transport::make_bytes(response(request, 401).serialize()));
+  EXPECT_EQ(tx->state(), State::Terminated);
+  ASSERT_EQ(rig.wire.sent_count(), 1u);
+  EXPECT_EQ(rig.wire.last().status(), 401);
+  tx->receive(spec.incoming());
+  rig.clock.advance(seconds(40));
+  EXPECT_EQ(rig.wire.sent_count(), 1u);
+  EXPECT_EQ(rig.clock.pending(), 0u);
+}
+
+TEST_F(NonInviteServer, OnceMakesNoDifferenceToAProvisionalResponse) {
+  auto tx = create();
+  tx->respond_once(100, transport::make_bytes(response(request, 100).serialize()));
+  EXPECT_EQ(tx->state(), State::Proceeding);
+  tx->respond(response(request, 200));
+  EXPECT_EQ(tx->state(), State::Completed);  // and Timer J as always
+}
+
 TEST_F(NonInviteServer, FinalFromProceedingEntersCompleted) {
   auto tx = create();
   tx->respond(response(request, 100));
