@@ -11,7 +11,7 @@ packages=(
   clang-format
   # libraries (headers) the code links against
   libboost-dev libssl-dev libc-ares-dev libsqlite3-dev libhiredis-dev libtomlplusplus-dev
-  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libabsl-dev
   # the parley program's malloc (apps/parley/CMakeLists.txt says why)
   libjemalloc-dev
   # tests and benchmarks

@@ -38,10 +38,6 @@ struct Key {
   friend bool operator==(const Key& a, const Key& b);
 };
 
-struct KeyHash {
-  std::size_t operator()(const Key& k) const noexcept { return k.hash; }
-};
-
 // §17.1.3: the key of a client transaction, from the request it sends or a response to it: the
 // branch of the top Via and the method of CSeq. nullopt when either is missing or malformed.
 std::optional<Key> client_key(const message::Message& m);

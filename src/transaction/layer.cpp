@@ -68,7 +68,7 @@ TransactionLayer::TransactionLayer(TimerService& clock, transport::Sender& sende
 
 TransactionLayer::~TransactionLayer() {
   // Transactions the TU still holds outlive the table: they must not call back into it.
-  for (auto& [key, tx] : table_) tx->owner_ = nullptr;
+  for (const auto& tx : table_) tx->owner_ = nullptr;
   if (config_.live) config_.live->transactions.fetch_sub(table_.size(), std::memory_order_relaxed);
 }
 
@@ -79,13 +79,13 @@ bool TransactionLayer::full() const {
 }
 
 void TransactionLayer::file(const std::shared_ptr<Transaction>& tx) {
-  table_.emplace(tx->key_, tx);
+  table_.insert(tx);
   if (config_.live) config_.live->transactions.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TransactionLayer::terminated(Transaction& t) {
-  auto it = table_.find(t.key_);
-  if (it == table_.end() || it->second.get() != &t) return;
+  auto it = table_.find(&t);
+  if (it == table_.end()) return;
   table_.erase(it);
   if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
   if (config_.directory && t.key_.kind != Key::Kind::Client)
@@ -102,12 +102,9 @@ void TransactionLayer::release_requests() {
     auto tx = weak.lock();
     // Held by the table and by `tx` alone: nobody can ask for the request any more.
     if (!tx || tx.use_count() != 2 || tx->terminated()) continue;
-    auto it = table_.find(tx->key_);
-    if (it == table_.end() || it->second != tx) continue;
-    auto node = table_.extract(it);
+    // The key keeps its fields and hash, now viewing the transaction's own copy of its bytes:
+    // the table, which reads the key where the transaction keeps it, needs no telling.
     static_cast<ServerTransaction&>(*tx).release_request();
-    node.key() = tx->key_;  // same fields, now viewing the transaction's own copy
-    table_.insert(std::move(node));
     ++counters_.released;
   }
   completed_.clear();
@@ -127,7 +124,7 @@ void TransactionLayer::receive_response(transport::Incoming& in) {
   if (key) {
     if (auto it = table_.find(*key); it != table_.end()) {
       ++counters_.responses;
-      auto tx = std::static_pointer_cast<ClientTransaction>(it->second);
+      auto tx = std::static_pointer_cast<ClientTransaction>(*it);
       tx->receive(in.message);
       return;
     }
@@ -140,7 +137,7 @@ std::shared_ptr<ServerTransaction> TransactionLayer::match(const Message& reques
                                                            bool* collision) const {
   auto it = table_.find(key);
   if (it == table_.end()) return nullptr;
-  auto tx = std::static_pointer_cast<ServerTransaction>(it->second);
+  auto tx = std::static_pointer_cast<ServerTransaction>(*it);
   if (key.kind != Key::Kind::Legacy) return tx;
   // §17.2.3 for RFC 2543 requests: the Request-URI and the To tag must match too. The To tag of
   // an ACK is that of the final response the transaction sent; of anything else, that of the

@@ -12,12 +12,13 @@
 // send_request() fails with status 503.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.hpp"
@@ -129,7 +130,34 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   TransactionUser& user_;
   Context context_;
   BranchGenerator branches_;
-  std::unordered_map<Key, std::shared_ptr<Transaction>, KeyHash> table_;
+  // The table: the transactions themselves in a flat hash set (Abseil's Swiss table), each known
+  // by its own key_ (views into its own copy of the request), found by a Key or, when it leaves,
+  // by its address. A lookup that finds nothing reads one group of control bytes, where a node
+  // map chased a bucket and a list through memory gone cold: at a registrar's rate the table
+  // holds hundreds of thousands of transactions (Timer J), and those misses were a tenth of the
+  // CPU per REGISTER (docs/performance.md).
+  struct TableHash {
+    using is_transparent = void;
+    std::size_t operator()(const std::shared_ptr<Transaction>& t) const noexcept {
+      return t->key().hash;
+    }
+    std::size_t operator()(const Transaction* t) const noexcept { return t->key().hash; }
+    std::size_t operator()(const Key& k) const noexcept { return k.hash; }
+  };
+  struct TableEq {
+    using is_transparent = void;
+    bool operator()(const std::shared_ptr<Transaction>& a,
+                    const std::shared_ptr<Transaction>& b) const {
+      return a->key() == b->key();
+    }
+    bool operator()(const std::shared_ptr<Transaction>& a, const Key& k) const {
+      return a->key() == k;
+    }
+    bool operator()(const std::shared_ptr<Transaction>& a, const Transaction* t) const {
+      return a.get() == t;
+    }
+  };
+  absl::flat_hash_set<std::shared_ptr<Transaction>, TableHash, TableEq> table_;
   std::vector<std::weak_ptr<Transaction>> completed_;  // since the last release_requests()
   Counters counters_;
 };
