@@ -136,7 +136,8 @@ std::string DigestServer::make_nonce(std::string_view realm, std::string_view so
 
 std::optional<std::uint64_t> DigestServer::nonce_issued(std::string_view nonce,
                                                         std::string_view realm,
-                                                        std::string_view source_ip) const {
+                                                        std::string_view source_ip,
+                                                        std::uint64_t* counter_out) const {
   if (nonce.size() != kNonceHex) return std::nullopt;
   auto issued = get_hex64(nonce.substr(0, 16));
   auto counter = get_hex64(nonce.substr(16, 16));
@@ -144,6 +145,7 @@ std::optional<std::uint64_t> DigestServer::nonce_issued(std::string_view nonce,
   // The comparison takes the same time wherever the MACs differ.
   if (!digest_equal(mac(*issued, *counter, realm, source_ip), nonce.substr(32)))
     return std::nullopt;
+  if (counter_out) *counter_out = *counter;
   return issued;
 }
 
@@ -211,7 +213,8 @@ Examined DigestServer::examine(const message::Message& request, bool proxy, std:
     result.kind = Examined::Kind::Unusable;
     return result;
   }
-  auto issued = nonce_issued(*ours->nonce, realm, source_ip);
+  std::uint64_t counter = 0;
+  auto issued = nonce_issued(*ours->nonce, realm, source_ip, &counter);
   if (!issued) {
     result.kind = Examined::Kind::Unusable;
     return result;
@@ -221,6 +224,7 @@ Examined DigestServer::examine(const message::Message& request, bool proxy, std:
   attempt.algorithm = algorithm;
   attempt.method = std::string(request.method_name());
   attempt.issued_ms = *issued;
+  attempt.counter = counter;
   auto lifetime_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(config_.nonce_lifetime).count());
   std::uint64_t now_ms = millis(now);
@@ -262,7 +266,7 @@ Verdict DigestServer::verify(const Attempt& attempt, std::optional<std::string_v
     v.kind = Verdict::Kind::Stale;
     return v;
   }
-  if (!accept_nc(*c.nonce, attempt.issued_ms, *c.nc, millis(now))) {
+  if (!accept_nc(attempt.counter, attempt.issued_ms, *c.nc, millis(now))) {
     // A replay, or a window dropped for room: both are answered with a fresh nonce. Only a replay
     // is a failure, but the two cannot be told apart once the window is gone; stale=true keeps an
     // honest client going without asking its user again.
@@ -282,10 +286,10 @@ Verdict DigestServer::verify(const Attempt& attempt, std::optional<std::string_v
   return v;
 }
 
-bool DigestServer::accept_nc(std::string_view nonce, std::uint64_t issued_ms, std::uint32_t nc,
+bool DigestServer::accept_nc(std::uint64_t counter, std::uint64_t issued_ms, std::uint32_t nc,
                              std::uint64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto it = windows_.find(std::string(nonce));
+  auto it = windows_.find(counter);
   if (it == windows_.end()) {
     if (issued_ms <= floor_ms_) return false;
     auto lifetime_ms = static_cast<std::uint64_t>(
@@ -307,8 +311,8 @@ bool DigestServer::accept_nc(std::string_view nonce, std::uint64_t issued_ms, st
     w.highest = nc;
     w.seen = 1;
     w.issued_ms = issued_ms;
-    windows_.emplace(std::string(nonce), w);
-    window_order_.emplace_back(nonce);
+    windows_.emplace(counter, w);
+    window_order_.push_back(counter);
     return true;
   }
   Window& w = it->second;

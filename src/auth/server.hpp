@@ -16,6 +16,8 @@
 // shared, so a replay through another shard is caught).
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -63,6 +65,7 @@ struct Attempt {
   message::DigestAlgorithm algorithm = message::DigestAlgorithm::Md5;
   std::string method;
   std::uint64_t issued_ms = 0;  // when the nonce was made
+  std::uint64_t counter = 0;    // the nonce's serial number, unique among this server's nonces
   bool expired = false;         // the nonce is too old: a correct digest earns stale=true
 
   std::string_view username() const { return credentials.username.value_or(""); }
@@ -114,9 +117,11 @@ class DigestServer {
 
   // A fresh nonce (challenges and nextnonce use this).
   std::string make_nonce(std::string_view realm, std::string_view source_ip, TimePoint now);
-  // The issue time of a nonce we made for this realm and source, or nullopt.
+  // The issue time of a nonce we made for this realm and source, or nullopt; `counter`, when
+  // given, gets the nonce's serial number.
   std::optional<std::uint64_t> nonce_issued(std::string_view nonce, std::string_view realm,
-                                            std::string_view source_ip) const;
+                                            std::string_view source_ip,
+                                            std::uint64_t* counter = nullptr) const;
 
   const DigestServerConfig& config() const { return config_; }
   std::size_t tracked_nonces() const;
@@ -136,7 +141,7 @@ class DigestServer {
                   std::string_view source_ip) const;
   // true when nc is new for this nonce (and records it); false for a replay, or a nonce whose
   // window was dropped.
-  bool accept_nc(std::string_view nonce, std::uint64_t issued_ms, std::uint32_t nc,
+  bool accept_nc(std::uint64_t counter, std::uint64_t issued_ms, std::uint32_t nc,
                  std::uint64_t now_ms);
   Duration record_failure(std::string_view source_ip, TimePoint now);
   void record_success(std::string_view source_ip);
@@ -150,9 +155,11 @@ class DigestServer {
   std::atomic<std::uint64_t> counter_{0};
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Window> windows_;
-  std::deque<std::string> window_order_;  // insertion order, for eviction
-  std::uint64_t floor_ms_ = 0;            // nonces issued at or before this and untracked: stale
+  // By the nonce's serial number (its MAC was checked before): no string to copy or compare, and
+  // a flat table, since at a registrar's rate it holds max_tracked_nonces windows.
+  absl::flat_hash_map<std::uint64_t, Window> windows_;
+  std::deque<std::uint64_t> window_order_;  // insertion order, for eviction
+  std::uint64_t floor_ms_ = 0;              // nonces issued at or before this and untracked: stale
   std::unordered_map<std::string, Failures> failures_;
 };
 
