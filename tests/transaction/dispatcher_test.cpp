@@ -158,33 +158,54 @@ struct ThreadNotingUser final : TransactionUser {
   std::set<std::string> call_ids;
 };
 
+// Shards with real layers, each on its own thread, behind one Dispatcher (whose directory the
+// layers pin in, as `parley serve` wires them); the threads run until stop().
+struct ThreadedShards {
+  ThreadedShards(std::size_t n, Duration t1) : contexts(n), users(n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      clocks.push_back(std::make_unique<AsioTimerService>(contexts[i].get_executor()));
+      senders.push_back(std::make_unique<ShardSender>(wire, contexts[i].get_executor()));
+      LayerConfig config;
+      config.shard = i;
+      config.shards = n;
+      config.directory = &dispatcher.directory();
+      config.timers.t1 = t1;
+      layers.push_back(
+          std::make_unique<TransactionLayer>(*clocks[i], *senders[i], users[i], config));
+      dispatcher.add({contexts[i].get_executor(), layers[i].get()});
+    }
+    for (auto& c : contexts) {
+      guards.push_back(asio::make_work_guard(c));
+      threads.emplace_back([&c] { c.run(); });
+    }
+  }
+  ~ThreadedShards() { stop(); }
+  void stop() {
+    for (auto& g : guards) g.reset();
+    for (auto& c : contexts) c.stop();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+  }
+
+  LockedWire wire;
+  Dispatcher dispatcher;
+  std::vector<asio::io_context> contexts;
+  std::vector<std::unique_ptr<AsioTimerService>> clocks;
+  std::vector<std::unique_ptr<ShardSender>> senders;
+  std::vector<ThreadNotingUser> users;
+  std::vector<std::unique_ptr<TransactionLayer>> layers;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> threads;
+};
+
 TEST(Dispatcher, EachShardRunsItsLayerOnItsOwnThread) {
   constexpr std::size_t kShards = 2;
   constexpr int kRequests = 200;
-  LockedWire wire;
-  std::vector<asio::io_context> contexts(kShards);
-  std::vector<std::unique_ptr<AsioTimerService>> clocks;
-  std::vector<std::unique_ptr<ShardSender>> senders;
-  std::vector<ThreadNotingUser> users(kShards);
-  std::vector<std::unique_ptr<TransactionLayer>> layers;
-  std::vector<Dispatcher::Shard> shards;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    clocks.push_back(std::make_unique<AsioTimerService>(contexts[i].get_executor()));
-    senders.push_back(std::make_unique<ShardSender>(wire, contexts[i].get_executor()));
-    LayerConfig config;
-    config.shard = i;
-    config.shards = kShards;
-    layers.push_back(std::make_unique<TransactionLayer>(*clocks[i], *senders[i], users[i], config));
-    shards.push_back({contexts[i].get_executor(), layers[i].get()});
-  }
-  Dispatcher dispatcher(std::move(shards));
-
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-  std::vector<std::thread> threads;
-  for (auto& c : contexts) {
-    guards.push_back(asio::make_work_guard(c));
-    threads.emplace_back([&c] { c.run(); });
-  }
+  ThreadedShards s(kShards, milliseconds(500));
+  auto& wire = s.wire;
+  auto& dispatcher = s.dispatcher;
+  auto& users = s.users;
+  auto& layers = s.layers;
   for (int i = 0; i < kRequests; ++i) {
     Request r = make_request("OPTIONS");
     r.branch = "z9hG4bKthread" + std::to_string(i);
@@ -193,9 +214,7 @@ TEST(Dispatcher, EachShardRunsItsLayerOnItsOwnThread) {
     dispatcher.receive(r.incoming());  // over UDP the retransmission gets the 200 again
   }
   bool done = wire.wait_for(2 * kRequests);
-  for (auto& g : guards) g.reset();
-  for (auto& c : contexts) c.stop();
-  for (auto& t : threads) t.join();
+  s.stop();
 
   ASSERT_TRUE(done) << wire.count();
   EXPECT_EQ(wire.count(), 2u * kRequests);
@@ -221,30 +240,11 @@ TEST(Dispatcher, EachShardRunsItsLayerOnItsOwnThread) {
 TEST(Dispatcher, ARequestIsHandledWhereItArrivedAndItsRetransmissionsFollow) {
   constexpr std::size_t kShards = 2;
   constexpr int kRequests = 100;
-  LockedWire wire;
-  std::vector<asio::io_context> contexts(kShards);
-  std::vector<std::unique_ptr<AsioTimerService>> clocks;
-  std::vector<std::unique_ptr<ShardSender>> senders;
-  std::vector<ThreadNotingUser> users(kShards);
-  std::vector<std::unique_ptr<TransactionLayer>> layers;
-  Dispatcher dispatcher;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    clocks.push_back(std::make_unique<AsioTimerService>(contexts[i].get_executor()));
-    senders.push_back(std::make_unique<ShardSender>(wire, contexts[i].get_executor()));
-    LayerConfig config;
-    config.shard = i;
-    config.shards = kShards;
-    config.directory = &dispatcher.directory();
-    config.timers.t1 = milliseconds(20);  // Timer J: 1.28 s
-    layers.push_back(std::make_unique<TransactionLayer>(*clocks[i], *senders[i], users[i], config));
-    dispatcher.add({contexts[i].get_executor(), layers[i].get()});
-  }
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-  std::vector<std::thread> threads;
-  for (auto& c : contexts) {
-    guards.push_back(asio::make_work_guard(c));
-    threads.emplace_back([&c] { c.run(); });
-  }
+  ThreadedShards s(kShards, milliseconds(20));  // Timer J: 1.28 s
+  auto& wire = s.wire;
+  auto& dispatcher = s.dispatcher;
+  auto& users = s.users;
+  auto& layers = s.layers;
   // Every request arrives on the loop its branch does not hash to; its retransmission arrives on
   // the other one, after the first is in the table.
   std::vector<std::string> branches;
@@ -257,7 +257,7 @@ TEST(Dispatcher, ARequestIsHandledWhereItArrivedAndItsRetransmissionsFollow) {
     Request r = make_request("OPTIONS");
     r.branch = branch;
     r.call_id = "arrive-" + branch;
-    asio::post(contexts[loop],
+    asio::post(s.contexts[loop],
                [&dispatcher, in = r.incoming()]() mutable { dispatcher.receive(std::move(in)); });
   };
   for (const auto& b : branches) arrive(1 - shard_of(b, kShards), b);
@@ -271,9 +271,7 @@ TEST(Dispatcher, ARequestIsHandledWhereItArrivedAndItsRetransmissionsFollow) {
     std::this_thread::sleep_for(milliseconds(10));
     forgotten = dispatcher.directory().size() == 0;
   }
-  for (auto& g : guards) g.reset();
-  for (auto& c : contexts) c.stop();
-  for (auto& t : threads) t.join();
+  s.stop();
 
   ASSERT_TRUE(first && second) << wire.count();
   EXPECT_EQ(pinned, static_cast<std::size_t>(kRequests));
