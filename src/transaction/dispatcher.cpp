@@ -67,7 +67,7 @@ void Dispatcher::receive(transport::Incoming&& in) {
   // it for itself) or has found there is none to make.
   const std::uint64_t key = hash_bytes(shard_key(in.message));
   std::size_t arrival = current_shard();
-  if (arrival == shards_.size()) arrival = shard_for(in.message);
+  if (arrival == shards_.size()) arrival = key % shards_.size();  // shard_for(), hashed already
   const Shard& shard = shards_[directory_.pin(key, arrival)];
   deliver(shard, datagram, [this, key, layer = shard.layer, in = std::move(in)]() mutable {
     layer->receive(std::move(in));

@@ -123,6 +123,10 @@ std::string_view shard_key(const message::Message& m) {
   return m.call_id().value_or(std::string_view{});
 }
 
+std::string_view shard_key(const Key& server) {
+  return server.kind == Key::Kind::Legacy ? server.call_id : server.branch;
+}
+
 std::size_t shard_of(std::string_view key, std::size_t shards) {
   if (shards <= 1) return 0;
   return static_cast<std::size_t>(hash_bytes(key) % shards);

@@ -56,6 +56,8 @@ std::uint64_t hash_bytes(std::string_view s, std::uint64_t h = 0) noexcept;
 // What a message is sharded by: the top Via branch when it carries the magic cookie (requests,
 // their ACK and CANCEL, and responses all share it), else the Call-ID (RFC 2543 peers).
 std::string_view shard_key(const message::Message& m);
+// The same of a server transaction's key: its branch, or for an RFC 2543 one its Call-ID.
+std::string_view shard_key(const Key& server);
 std::size_t shard_of(std::string_view key, std::size_t shards);
 
 }  // namespace parley::transaction

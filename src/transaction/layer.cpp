@@ -41,11 +41,6 @@ std::optional<message::ParseError> unfit(const Message& m) {
   return std::nullopt;
 }
 
-// What the Dispatcher pinned a server transaction's key by: the hash of its shard_key().
-std::uint64_t directory_key(const Key& k) {
-  return hash_bytes(k.kind == Key::Kind::Server ? k.branch : k.call_id);
-}
-
 bool same_request_uri(const Message& a, const Message& b) {
   const auto& ua = a.request_uri();
   const auto& ub = b.request_uri();
@@ -89,7 +84,7 @@ void TransactionLayer::terminated(Transaction& t) {
   table_.erase(it);
   if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
   if (config_.directory && t.key_.kind != Key::Kind::Client)
-    config_.directory->unpin(directory_key(t.key_));
+    config_.directory->unpin(hash_bytes(shard_key(t.key_)));
 }
 
 void TransactionLayer::completed(ServerTransaction& t) {
@@ -213,7 +208,7 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
     tx = NonInviteServer::create(context_, std::move(in));
   tx->key_ = *server_key(tx->request());  // views into the transaction's own copy
   file(tx);
-  if (config_.directory) config_.directory->pin(directory_key(tx->key_), config_.shard);
+  if (config_.directory) config_.directory->pin(hash_bytes(shard_key(tx->key_)), config_.shard);
   ++counters_.requests;
 
   if (method == Method::Cancel)

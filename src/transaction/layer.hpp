@@ -111,7 +111,8 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   void terminated(Transaction& t) override;
   void completed(ServerTransaction& t) override;
   // Releases the requests of the transactions completed since the last call that nobody but the
-  // table holds any more (ServerTransaction::release_request) and re-files their keys.
+  // table holds any more (ServerTransaction::release_request); their keys, which the table reads
+  // from them, stay the same.
   void release_requests();
   // Puts a new transaction in the table (and in LayerConfig::live).
   void file(const std::shared_ptr<Transaction>& tx);

@@ -179,7 +179,8 @@ class ServerTransaction : public Transaction {
   // with nothing left to do but resend its final response: at a registrar's rate that is hundreds
   // of thousands of transactions, and the parsed request is most of each (docs/performance.md).
   // Only the layer calls this, when nobody else holds the transaction and its key is not an RFC
-  // 2543 one (whose matching reads the request); it re-files the key afterwards.
+  // 2543 one (whose matching reads the request); the key keeps its fields and hash, so the table
+  // needs no telling.
   void release_request();
 
  protected:

@@ -15,8 +15,6 @@ boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
   return a;
 }
 
-bool replace_top_via(Message& m, const Via& top) { return m.replace_top_via(top.to_string()); }
-
 namespace {
 
 bool same_address(const Via& via, const boost::asio::ip::address& source) {
@@ -166,7 +164,7 @@ bool stamp_received(Message& request, const Endpoint& source) {
   }
   if (add_received && !have_received) params.add({"received", received, true, false});
   edited.params = std::move(params);
-  return replace_top_via(request, edited);
+  return request.replace_top_via(edited.to_string());
 }
 
 bool set_via_transport(Message& request, Protocol protocol) {
@@ -175,7 +173,7 @@ bool set_via_transport(Message& request, Protocol protocol) {
   Via top = vias->front();
   if (message::iequals(top.transport, via_token(protocol))) return true;
   top.transport = via_token(protocol);
-  return replace_top_via(request, top);
+  return request.replace_top_via(top.to_string());
 }
 
 }  // namespace parley::transport

@@ -10,10 +10,6 @@
 
 namespace parley::transport {
 
-// Replaces the first value of the Via header (the topmost Via) with `top`. False when the
-// message has no Via.
-bool replace_top_via(message::Message& m, const message::Via& top);
-
 // RFC 3261 §18.2.1: adds received=<source address> when the sent-by host is a name or an address
 // other than the source. RFC 3581 §4: fills an empty rport with the source port, and then adds
 // received even when sent-by matches. Returns false when nothing had to change, or when the

@@ -30,6 +30,10 @@ struct Layer : ::testing::Test {
     r.method = std::move(method);
     return r;
   }
+  static Request on_branch(Request r, std::string branch) {
+    r.branch = std::move(branch);
+    return r;
+  }
 };
 
 }  // namespace parley::transaction::test

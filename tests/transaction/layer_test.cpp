@@ -177,10 +177,8 @@ TEST_F(Layer, FullTableAnswers503WithRetryAfter) {
   config.retry_after = seconds(7);
   make(config);
   Request a = make_request("OPTIONS");
-  Request b = a;
-  b.branch = "z9hG4bKb";
-  Request c = a;
-  c.branch = "z9hG4bKc";
+  Request b = on_branch(a, "z9hG4bKb");
+  Request c = on_branch(a, "z9hG4bKc");
   deliver(a);
   deliver(b);
   deliver(c);
@@ -214,10 +212,8 @@ TEST_F(Layer, LayersThatShareALiveCountShareTheBound) {
   RecordingUser other_user;
   auto other = std::make_unique<TransactionLayer>(clock, other_wire, other_user, config);
   Request a = make_request("OPTIONS");
-  Request b = a;
-  b.branch = "z9hG4bKb";
-  Request c = a;
-  c.branch = "z9hG4bKc";
+  Request b = on_branch(a, "z9hG4bKb");
+  Request c = on_branch(a, "z9hG4bKc");
   deliver(a);
   deliver(b);
   EXPECT_EQ(live.transactions.load(), 2u);
