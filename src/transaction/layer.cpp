@@ -56,7 +56,8 @@ TransactionLayer::TransactionLayer(TimerService& clock, transport::Sender& sende
       clock_(clock),
       sender_(sender),
       user_(user),
-      context_{clock, sender, config.timers, &user, this} {
+      context_{clock, sender, config.timers, &user, this},
+      timer_j_(clock) {
   if (config_.shards == 0) config_.shards = 1;
   table_.reserve(std::min<std::size_t>(config_.max_transactions, 4096));
 }
@@ -64,7 +65,7 @@ TransactionLayer::TransactionLayer(TimerService& clock, transport::Sender& sende
 TransactionLayer::~TransactionLayer() {
   // Transactions the TU still holds outlive the table: they must not call back into it.
   for (const auto& tx : table_) tx->owner_ = nullptr;
-  if (config_.live) config_.live->transactions.fetch_sub(table_.size(), std::memory_order_relaxed);
+  if (config_.live) config_.live->transactions.fetch_sub(size(), std::memory_order_relaxed);
 }
 
 bool TransactionLayer::full() const {
@@ -87,26 +88,89 @@ void TransactionLayer::terminated(Transaction& t) {
     config_.directory->unpin(hash_bytes(shard_key(t.key_)));
 }
 
-void TransactionLayer::completed(ServerTransaction& t) {
-  // The TU is still inside respond(): the request is released later, once it has let go.
-  if (t.key_.kind != Key::Kind::Legacy) completed_.push_back(t.weak_from_this());
+bool TransactionLayer::completed(NonInviteServer& t, Duration j) {
+  Lingering& e = lingering_.emplace_back();
+  e.expires = clock_.now() + j;
+  e.serial = lingering_serial_ + lingering_.size() - 1;
+  e.whole = std::static_pointer_cast<NonInviteServer>(t.shared_from_this());
+  // The TU is still inside respond(): whether it lets go is known later.
+  if (t.key_.kind != Key::Kind::Legacy) fresh_.push_back(&e);
+  if (!timer_j_.running()) timer_j_.start(j, [this] { expire_lingering(); });
+  return true;
 }
 
-void TransactionLayer::release_requests() {
-  for (const auto& weak : completed_) {
-    auto tx = weak.lock();
-    // Held by the table and by `tx` alone: nobody can ask for the request any more.
+void TransactionLayer::reduce() {
+  for (Lingering* e : fresh_) {
+    auto tx = e->whole.lock();
+    // Held by the table and by `tx` alone: nobody can ask for the request any more. A Legacy key
+    // is never reduced: its matching reads the request.
     if (!tx || tx.use_count() != 2 || tx->terminated()) continue;
-    // The key keeps its fields and hash, now viewing the transaction's own copy of its bytes:
-    // the table, which reads the key where the transaction keeps it, needs no telling.
-    static_cast<ServerTransaction&>(*tx).release_request();
-    ++counters_.released;
+    const Key& k = tx->key_;
+    e->text.reserve(k.branch.size() + k.method.size() + k.host.size());
+    e->text.append(k.branch).append(k.method).append(k.host);
+    std::string_view text = e->text;
+    e->key = k;  // its fields and hash; its views now into the echo's own text
+    e->key.branch = text.substr(0, k.branch.size());
+    e->key.method = text.substr(k.branch.size(), k.method.size());
+    e->key.host = text.substr(k.branch.size() + k.method.size());
+    e->response = tx->last_response();
+    e->flow = tx->flow();
+    e->whole.reset();
+    e->echo = true;
+    // The echo takes the transaction's place in the table's count, in LayerConfig::live and in
+    // the directory: only the table itself changes.
+    table_.erase(table_.find(tx.get()));
+    tx->owner_ = nullptr;
+    echoes_.insert(e);
+    ++counters_.echoes;
   }
-  completed_.clear();
+  fresh_.clear();
+}
+
+void TransactionLayer::expire_lingering() {
+  const TimePoint now = clock_.now();
+  while (!lingering_.empty() && lingering_.front().expires <= now) {
+    Lingering& e = lingering_.front();
+    if (e.echo) {
+      forget(e);
+    } else if (auto tx = e.whole.lock()) {
+      tx->expire();  // §17.2.2: Timer J, Terminated; it leaves the table through terminated()
+    }
+    // fresh_ can hold `e` only until the next receive(), long before Timer J.
+    lingering_.pop_front();
+    ++lingering_serial_;
+  }
+  if (!lingering_.empty())
+    timer_j_.start(lingering_.front().expires - now, [this] { expire_lingering(); });
+}
+
+void TransactionLayer::forget(Lingering& e) {
+  if (!e.echo) return;
+  e.echo = false;
+  echoes_.erase(&e);
+  if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
+  if (config_.directory) config_.directory->unpin(hash_bytes(shard_key(e.key)));
+  e.response.reset();
+}
+
+void TransactionLayer::echo(Lingering& e) {
+  // §17.2.2: "any retransmissions of the request received while in the "Completed" state MUST
+  // cause the final response to be passed to the transport layer for retransmission"; and
+  // §17.2.4: when that fails, the transaction ends. The handler may run after the layer is gone
+  // (the transport reports later), hence the weak reference and the serial.
+  std::weak_ptr<TransactionLayer*> layer = self_;
+  sender_.send(e.flow, e.response, [layer, serial = e.serial](std::string_view) {
+    auto self = layer.lock();
+    if (!self) return;
+    TransactionLayer& l = **self;
+    if (serial < l.lingering_serial_ || serial - l.lingering_serial_ >= l.lingering_.size())
+      return;  // gone already
+    l.forget(l.lingering_[serial - l.lingering_serial_]);
+  });
 }
 
 void TransactionLayer::receive(transport::Incoming&& in) {
-  if (!completed_.empty()) release_requests();
+  if (!fresh_.empty()) reduce();
   if (in.message.is_response())
     receive_response(in);
   else
@@ -165,6 +229,13 @@ void TransactionLayer::receive_request(transport::Incoming& in) {
     ++counters_.retransmissions;
     tx->receive(in);
     return;
+  }
+  if (!echoes_.empty() && key->kind != Key::Kind::Legacy) {
+    if (auto it = echoes_.find(*key); it != echoes_.end()) {
+      ++counters_.retransmissions;
+      echo(**it);
+      return;
+    }
   }
   auto problem = unfit(m);
   if (method == Method::Ack) {

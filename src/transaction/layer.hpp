@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,7 +90,8 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   // A fresh branch (§8.1.1.7) that shards to this layer.
   std::string new_branch();
 
-  std::size_t size() const { return table_.size(); }
+  // Live transactions: those in the table and the Completed ones reduced to their response.
+  std::size_t size() const { return table_.size() + echoes_.size(); }
   // Whether max_transactions is reached: this layer's, or all the layers' sharing
   // LayerConfig::live.
   bool full() const;
@@ -103,17 +105,40 @@ class TransactionLayer final : public transport::Receiver, private Owner {
     std::uint64_t acks_to_tu = 0;  // ACKs that matched no transaction
     std::uint64_t rejected_full = 0;
     std::uint64_t malformed = 0;
-    std::uint64_t released = 0;  // requests of Completed transactions let go (release_requests)
+    std::uint64_t echoes = 0;  // Completed transactions reduced to their response (reduce())
   };
   const Counters& counters() const { return counters_; }
 
  private:
+  // A non-INVITE server transaction in Completed over an unreliable transport, waiting for Timer
+  // J (§17.2.2), in the order they completed: Timer J is the same for every one, so one timer for
+  // the front of the queue does for all. While its TU holds it, or until the layer next looks,
+  // the transaction stays whole; after that all it ever does is answer a retransmission of its
+  // request with its final response, so the layer keeps only that (an echo: key, response, flow)
+  // and lets the transaction go. At a registrar's rate a few hundred thousand transactions wait
+  // out Timer J; an echo is a fifth of the memory of the transaction it replaces, and its
+  // expiry walks the queue in order instead of a timer heap (docs/performance.md).
+  struct Lingering {
+    TimePoint expires;
+    std::uint64_t serial = 0;              // the n-th to complete: how a send error finds it
+    std::weak_ptr<NonInviteServer> whole;  // until reduced
+    bool echo = false;                     // reduced: the fields below, filed in echoes_
+    Key key;                               // views into `text`
+    std::string text;
+    transport::Bytes response;
+    transport::Flow flow;
+  };
+
   void terminated(Transaction& t) override;
-  void completed(ServerTransaction& t) override;
-  // Releases the requests of the transactions completed since the last call that nobody but the
-  // table holds any more (ServerTransaction::release_request); their keys, which the table reads
-  // from them, stay the same.
-  void release_requests();
+  bool completed(NonInviteServer& t, Duration j) override;
+  // Reduces to echoes the transactions completed since the last call that nobody but the table
+  // holds any more.
+  void reduce();
+  // Timer J of the queue's front, and of every one behind it that is due.
+  void expire_lingering();
+  // An echo leaves: Timer J, or its response could not be sent (§17.2.4).
+  void forget(Lingering& e);
+  void echo(Lingering& e);
   // Puts a new transaction in the table (and in LayerConfig::live).
   void file(const std::shared_ptr<Transaction>& tx);
   void receive_request(transport::Incoming& in);
@@ -159,7 +184,25 @@ class TransactionLayer final : public transport::Receiver, private Owner {
     }
   };
   absl::flat_hash_set<std::shared_ptr<Transaction>, TableHash, TableEq> table_;
-  std::vector<std::weak_ptr<Transaction>> completed_;  // since the last release_requests()
+
+  // Every Lingering, oldest first (a deque: its elements never move, echoes_ points at them).
+  std::deque<Lingering> lingering_;
+  std::uint64_t lingering_serial_ = 0;  // serial of lingering_.front(), when there is one
+  std::vector<Lingering*> fresh_;       // completed since the last reduce()
+  Timer timer_j_;
+  struct EchoHash {
+    using is_transparent = void;
+    std::size_t operator()(const Lingering* e) const noexcept { return e->key.hash; }
+    std::size_t operator()(const Key& k) const noexcept { return k.hash; }
+  };
+  struct EchoEq {
+    using is_transparent = void;
+    bool operator()(const Lingering* a, const Lingering* b) const { return a == b; }
+    bool operator()(const Lingering* a, const Key& k) const { return a->key == k; }
+  };
+  absl::flat_hash_set<Lingering*, EchoHash, EchoEq> echoes_;
+  // Held by every send error handler of an echo, which may run after the layer is gone.
+  std::shared_ptr<TransactionLayer*> self_ = std::make_shared<TransactionLayer*>(this);
   Counters counters_;
 };
 

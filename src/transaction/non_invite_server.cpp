@@ -99,13 +99,14 @@ void NonInviteServer::complete(const transport::Bytes& response) {
   state_ = State::Completed;
   last_ = response;
   Duration j = once_ ? Duration::zero() : timers_.j(reliable());
-  if (j > Duration::zero()) j_.start(j, [this] { on(Event::TimerJ); });
   send(last_);
   if (j == Duration::zero())
     terminate();
-  else if (state_ == State::Completed && owner_)
-    owner_->completed(*this);  // the request may go now (release_request())
+  else if (state_ == State::Completed && !(owner_ && owner_->completed(*this, j)))
+    j_.start(j, [this] { on(Event::TimerJ); });
 }
+
+void NonInviteServer::expire() { on(Event::TimerJ); }
 
 void NonInviteServer::terminate() {
   if (state_ == State::Terminated) return;

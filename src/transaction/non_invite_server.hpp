@@ -26,6 +26,10 @@ class NonInviteServer final : public ServerTransaction {
   bool terminated() const override { return state_ == State::Terminated; }
   std::string_view state_name() const override;
   void receive(const transport::Incoming& in) override;
+  // Timer J, from the owner that took it (Owner::completed).
+  void expire();
+  // The response it sent last: the final one once Completed.
+  const transport::Bytes& last_response() const { return last_; }
 
   struct Private {
     explicit Private() = default;

@@ -95,29 +95,10 @@ bool legacy(const message::Message& request) {
 
 ServerTransaction::ServerTransaction(const Context& ctx, transport::Incoming&& request)
     : Transaction(ctx, transport::response_flow(request.message, request.flow)),
-      request_(std::make_unique<transport::Incoming>(std::move(request))) {}
-
-void ServerTransaction::release_request() {
-  if (!request_) return;
-  Key& k = key_;
-  key_bytes_.reserve(k.branch.size() + k.method.size() + k.host.size());
-  auto keep = [this](std::string_view& v) {
-    std::size_t at = key_bytes_.size();
-    key_bytes_.append(v);
-    v = std::string_view(key_bytes_).substr(at, v.size());
-  };
-  // Legacy keys are never released (their matching reads the request): these are all the views.
-  keep(k.branch);
-  keep(k.method);
-  keep(k.host);
-  k.call_id = {};
-  k.from_tag = {};
-  request_.reset();
-}
+      request_(std::move(request)) {}
 
 void ServerTransaction::respond(const message::Message& response) {
-  if (response.status() >= 200 && request_ && legacy(request()))
-    final_to_tag_ = to_tag_of(response);
+  if (response.status() >= 200 && legacy(request())) final_to_tag_ = to_tag_of(response);
   on_response(response.status(), transport::make_bytes(response.serialize()));
 }
 
@@ -127,7 +108,7 @@ void ServerTransaction::respond(int status, std::string bytes) {
 
 void ServerTransaction::respond(int status, transport::Bytes bytes) {
   // Only the RFC 2543 ACK rule needs the To tag of the final response: read it only then.
-  if (status >= 200 && request_ && legacy(request())) {
+  if (status >= 200 && legacy(request())) {
     auto parsed = message::Message::parse(*bytes);
     if (parsed) final_to_tag_ = to_tag_of(*parsed);
   }
@@ -135,20 +116,18 @@ void ServerTransaction::respond(int status, transport::Bytes bytes) {
 }
 
 void ServerTransaction::respond_once(int status, transport::Bytes bytes) {
-  const bool invite_success =
-      status < 300 && request_ && request().method() == message::Method::Invite;
+  const bool invite_success = status < 300 && request().method() == message::Method::Invite;
   once_ = status >= 200 && status < 700 && !invite_success;
   respond(status, std::move(bytes));
 }
 
 void ServerTransaction::respond_status(int status, std::string_view to_tag,
                                        std::string_view reason) {
-  if (!request_) return;  // released: Completed, so a response would be ignored anyway
   respond(status, response_bytes(request(), status, to_tag, reason));
 }
 
 void ServerTransaction::report_failure(Failure why) {
-  if (user_ && request_) user_->on_failure(*this, why);
+  if (user_) user_->on_failure(*this, why);
 }
 
 }  // namespace parley::transaction

@@ -24,6 +24,7 @@ namespace parley::transaction {
 
 class Transaction;
 class ServerTransaction;
+class NonInviteServer;
 class TransactionUser;
 
 // Why a transaction gave up.
@@ -49,12 +50,16 @@ struct ClientEvent {
 using ClientCallback = std::function<void(const ClientEvent&)>;
 
 // Told when a transaction reaches Terminated, so that it leaves the table (§17.1.1.2: "it MUST be
-// destroyed immediately"), and when a server transaction has sent its final response and from
-// then on only answers retransmissions with it (its request may go, see release_request()).
+// destroyed immediately"), and when a non-INVITE server transaction enters Completed to wait for
+// Timer J.
 class Owner {
  public:
   virtual void terminated(Transaction& t) = 0;
-  virtual void completed(ServerTransaction& t) = 0;
+  // `t` has sent its final response and waits `j` (Timer J, §17.2.2) to absorb retransmissions of
+  // its request. Returning true, the owner runs Timer J itself (NonInviteServer::expire()): a
+  // layer keeps its Completed transactions in one queue, Timer J being the same for all of them,
+  // and keeps of each only what answers a retransmission once its TU has let go (layer.hpp).
+  virtual bool completed(NonInviteServer& t, Duration j) = 0;
 
  protected:
   ~Owner() = default;
@@ -115,7 +120,7 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   TransactionUser* user_;
   Owner* owner_;
   transport::Flow flow_;
-  Key key_;  // filed by the layer; views into the request (or key_bytes_ once it is released)
+  Key key_;  // filed by the layer; views into the request
 
  private:
   friend class TransactionLayer;
@@ -144,11 +149,9 @@ class ClientTransaction : public Transaction {
 
 class ServerTransaction : public Transaction {
  public:
-  // The request that made the transaction. Valid while the TU holds the transaction: the layer
-  // releases it (release_request()) only once the TU has let go of a Completed transaction.
-  const message::Message& request() const { return request_->message; }
-  const transport::Incoming& incoming() const { return *request_; }
-  bool holds_request() const { return request_ != nullptr; }
+  // The request that made the transaction.
+  const message::Message& request() const { return request_.message; }
+  const transport::Incoming& incoming() const { return request_; }
 
   // A response from the TU, sent along flow() (§18.2.2). Ignored once the machine no longer takes
   // one (a second final, anything after Terminated).
@@ -174,26 +177,15 @@ class ServerTransaction : public Transaction {
   // The To tag of the final response sent, for the RFC 2543 ACK rule of §17.2.3; empty before.
   std::string_view final_to_tag() const { return final_to_tag_; }
 
-  // Drops the request, keeping the key (copied) and whatever the machine needs to answer
-  // retransmissions. A non-INVITE server transaction in Completed over UDP lives 64*T1 (Timer J)
-  // with nothing left to do but resend its final response: at a registrar's rate that is hundreds
-  // of thousands of transactions, and the parsed request is most of each (docs/performance.md).
-  // Only the layer calls this, when nobody else holds the transaction and its key is not an RFC
-  // 2543 one (whose matching reads the request); the key keeps its fields and hash, so the table
-  // needs no telling.
-  void release_request();
-
  protected:
   ServerTransaction(const Context& ctx, transport::Incoming&& request);
   // The "response from TU" transitions.
   virtual void on_response(int status, const transport::Bytes& bytes) = 0;
-  // Tells the TU (on_failure), unless the request was released: a TU that let go of a Completed
-  // transaction has no more interest in it.
+  // Tells the TU (on_failure).
   void report_failure(Failure why);
 
-  std::unique_ptr<transport::Incoming> request_;
-  bool once_ = false;      // respond_once(): the final response ends the transaction
-  std::string key_bytes_;  // the key's text once the request is released
+  transport::Incoming request_;
+  bool once_ = false;  // respond_once(): the final response ends the transaction
   std::string final_to_tag_;
 };
 

@@ -288,48 +288,84 @@ TEST_F(Layer, TerminatedTransactionsLeaveTheTable) {
   EXPECT_EQ(user.failures[0].second, Failure::Timeout);
 }
 
-// ---- a Completed non-INVITE transaction over UDP keeps only what Timer J's wait needs
+// ---- a Completed non-INVITE transaction over UDP is reduced to what Timer J's wait needs
 
-TEST_F(Layer, CompletedNonInviteReleasesItsRequestOnceTheTuLetsGo) {
+TEST_F(Layer, CompletedNonInviteBecomesAnEchoOnceTheTuLetsGo) {
   Request options = make_request("OPTIONS");
   deliver(options);
   user.requests[0]->respond(response(options.message(), 200));
   std::weak_ptr<ServerTransaction> tx = user.requests[0];
   user.requests.clear();  // the TU lets go
 
-  deliver(options);  // a retransmission: the request goes first, then it is matched
-  EXPECT_EQ(layer->counters().released, 1u);
-  ASSERT_FALSE(tx.expired());
-  EXPECT_FALSE(tx.lock()->holds_request());
-  EXPECT_EQ(user.requests.size(), 0u);  // matched by the re-filed key, not a new transaction
+  deliver(options);  // a retransmission: the transaction is reduced first, then the echo matches
+  EXPECT_EQ(layer->counters().echoes, 1u);
+  EXPECT_TRUE(tx.expired());            // the transaction itself is gone
+  EXPECT_EQ(layer->size(), 1u);         // its echo still counts
+  EXPECT_EQ(user.requests.size(), 0u);  // matched by the echo's key, not a new transaction
   EXPECT_EQ(layer->counters().retransmissions, 1u);
   EXPECT_EQ(wire.sent_count(), 2u);
   EXPECT_EQ(wire.last().status(), 200);  // §17.2.2: the final response again
+  EXPECT_EQ(*wire.sent[1].bytes, *wire.sent[0].bytes);
 
-  Request elsewhere = options;  // the key's copy still tells sent-by apart (§17.2.3)
+  Request elsewhere = options;  // the echo's copy of the key still tells sent-by apart (§17.2.3)
   elsewhere.sent_by = "PC33.ATLANTA.example.com";
   deliver(elsewhere);
   EXPECT_EQ(user.requests.size(), 0u);
+  EXPECT_EQ(wire.sent_count(), 3u);
   elsewhere.sent_by = "other.example.com";
   deliver(elsewhere);
   EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(layer->size(), 2u);
 
-  clock.advance(seconds(32));  // Timer J
-  EXPECT_TRUE(tx.expired());
-  EXPECT_EQ(layer->size(), 1u);  // the other one, still Trying
+  clock.advance(seconds(32) - milliseconds(1));
+  deliver(options);  // still within Timer J
+  EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(wire.sent_count(), 4u);
+  clock.advance(milliseconds(1));  // Timer J
+  EXPECT_EQ(layer->size(), 1u);    // the other one, still Trying
+  deliver(options);                // after Timer J the same request is a new one
+  EXPECT_EQ(user.requests.size(), 2u);
 }
 
-TEST_F(Layer, CompletedTransactionTheTuStillHoldsKeepsItsRequest) {
+TEST_F(Layer, EchoesExpireInTheOrderTheyCompleted) {
+  std::vector<Request> requests;
+  for (int i = 0; i < 3; ++i) {
+    requests.push_back(on_branch(make_request("MESSAGE"), "z9hG4bKecho" + std::to_string(i)));
+    deliver(requests.back());
+    user.requests.back()->respond(response(requests.back().message(), 200));
+    user.requests.clear();  // each is reduced when the next request arrives
+    clock.advance(seconds(10));
+  }
+  deliver(make_request("OPTIONS"));
+  EXPECT_EQ(layer->counters().echoes, 3u);
+  EXPECT_EQ(layer->size(), 4u);
+  clock.advance(seconds(2));  // 32 s after the first completed
+  EXPECT_EQ(layer->size(), 3u);
+  clock.advance(seconds(10));
+  EXPECT_EQ(layer->size(), 2u);
+  deliver(requests[2]);  // the last one still answers
+  EXPECT_EQ(wire.last().status(), 200);
+  EXPECT_EQ(user.requests.size(), 1u);
+  clock.advance(seconds(10));
+  EXPECT_EQ(layer->size(), 1u);  // the OPTIONS
+  EXPECT_EQ(clock.pending(), 0u) << "the OPTIONS is Trying: no timer left";
+}
+
+TEST_F(Layer, CompletedTransactionTheTuStillHoldsStaysWhole) {
   Request options = make_request("OPTIONS");
   deliver(options);
   user.requests[0]->respond(response(options.message(), 200));
   deliver(options);
-  EXPECT_EQ(layer->counters().released, 0u);
-  EXPECT_TRUE(user.requests[0]->holds_request());
+  EXPECT_EQ(layer->counters().echoes, 0u);
   EXPECT_EQ(user.requests[0]->request().method(), message::Method::Options);
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+  EXPECT_EQ(wire.sent_count(), 2u);
+  clock.advance(seconds(32));  // Timer J, from the layer's queue
+  EXPECT_TRUE(user.requests[0]->terminated());
+  EXPECT_EQ(layer->size(), 0u);
 }
 
-TEST_F(Layer, OnlyNonInviteTransactionsOverUnreliableTransportsRelease) {
+TEST_F(Layer, OnlyNonInviteTransactionsOverUnreliableTransportsBecomeEchoes) {
   Request invite;  // INVITE: its ACK and the RFC 2543 rules may read the request
   deliver(invite);
   user.requests[0]->respond(response(invite.message(), 486));
@@ -337,25 +373,54 @@ TEST_F(Layer, OnlyNonInviteTransactionsOverUnreliableTransportsRelease) {
   rfc2543.branch = "1";
   deliver(rfc2543);
   user.requests[1]->respond(response(rfc2543.message(), 200));
+  Request tcp = make_request("MESSAGE");  // Timer J is zero on a reliable transport
+  deliver(tcp, Protocol::Tcp);
+  user.requests[2]->respond(response(tcp.message(), 200));
   std::weak_ptr<ServerTransaction> a = user.requests[0], b = user.requests[1];
   user.requests.clear();
   deliver(make_request("MESSAGE"));
-  EXPECT_EQ(layer->counters().released, 0u);
-  EXPECT_TRUE(a.lock()->holds_request());
-  EXPECT_TRUE(b.lock()->holds_request());
+  EXPECT_EQ(layer->counters().echoes, 0u);
+  EXPECT_FALSE(a.expired());
+  EXPECT_FALSE(b.expired());
+  EXPECT_EQ(layer->size(), 3u);  // the INVITE, the RFC 2543 OPTIONS and the new MESSAGE
+  deliver(rfc2543);              // absorbed by the whole transaction
+  EXPECT_EQ(layer->counters().retransmissions, 1u);
+  EXPECT_EQ(wire.last().status(), 200);
 }
 
-TEST_F(Layer, ReleasedTransactionEndsQuietlyOnATransportError) {
+TEST_F(Layer, EchoEndsQuietlyOnATransportError) {
   Request options = make_request("OPTIONS");
   deliver(options);
   user.requests[0]->respond(response(options.message(), 200));
   user.requests.clear();
-  deliver(make_request("MESSAGE"));  // releases the OPTIONS's request
-  ASSERT_EQ(layer->counters().released, 1u);
-  wire.fail_now();
-  deliver(options);                    // the final response again fails: §17.2.4, Terminated
+  deliver(make_request("MESSAGE"));  // reduces the OPTIONS
+  ASSERT_EQ(layer->counters().echoes, 1u);
+  wire.fail_later();
+  deliver(options);  // the final response again fails: §17.2.4, Terminated
+  EXPECT_EQ(layer->size(), 2u);
+  wire.deliver_errors();
   EXPECT_EQ(layer->size(), 1u);        // the MESSAGE
   EXPECT_TRUE(user.failures.empty());  // the TU let go of it: nothing to tell
+  wire.work();
+  deliver(options);  // no echo left: a new request
+  EXPECT_EQ(user.requests.size(), 2u);
+  clock.advance(seconds(32));    // the queue passes the forgotten echo by
+  EXPECT_EQ(layer->size(), 2u);  // the MESSAGE and the new OPTIONS, both Trying
+}
+
+TEST_F(Layer, ATransportErrorAfterTheLayerIsGoneIsIgnored) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  user.requests[0]->respond(response(options.message(), 200));
+  user.requests.clear();
+  deliver(make_request("MESSAGE"));
+  wire.fail_later();
+  deliver(options);
+  EXPECT_EQ(wire.last().status(), 200);  // the echo, whose error is still to come
+  user.requests.clear();
+  layer.reset();
+  wire.deliver_errors();  // must not touch the layer (ASan would tell)
+  EXPECT_EQ(wire.sent_count(), 2u);
 }
 
 TEST_F(Layer, ServerTransportFailureReachesTheTu) {
