@@ -349,6 +349,17 @@ TEST_F(Layer, EchoesExpireInTheOrderTheyCompleted) {
   clock.advance(seconds(10));
   EXPECT_EQ(layer->size(), 1u);  // the OPTIONS
   EXPECT_EQ(clock.pending(), 0u) << "the OPTIONS is Trying: no timer left";
+
+  // With the queue empty, the next transaction to complete starts Timer J again.
+  Request later = on_branch(make_request("MESSAGE"), "z9hG4bKecho-later");
+  deliver(later);
+  user.requests.back()->respond(response(later.message(), 200));
+  EXPECT_EQ(clock.pending(), 1u);
+  clock.advance(seconds(32) - milliseconds(1));
+  EXPECT_EQ(layer->size(), 2u);
+  clock.advance(milliseconds(1));
+  EXPECT_EQ(layer->size(), 1u);
+  EXPECT_TRUE(user.requests.back()->terminated());
 }
 
 TEST_F(Layer, CompletedTransactionTheTuStillHoldsStaysWhole) {
