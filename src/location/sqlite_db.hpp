@@ -70,6 +70,11 @@ class Database {
 
   static Result<Database, std::string> open(const std::string& path,
                                             std::chrono::milliseconds busy_timeout) {
+    // Before SQLite's first use in the process: no memory statistics, which SQLite otherwise
+    // keeps under a global mutex taken by every allocation of every connection's thread. (Too
+    // late once SQLite is initialised, which is harmless: the statistics stay on.)
+    static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    (void)configured;
     Database d;
     int rc =
         sqlite3_open_v2(path.c_str(), &d.db_,

@@ -44,6 +44,9 @@ struct Connection {
   Database db;
   Statement select_bindings, delete_bindings, insert_binding, delete_expired, select_all;
   Statement select_user, upsert_user, delete_user, select_users;
+  // The writer's round: prepared once, where sqlite3_exec would parse the SQL of each of the two
+  // savepoint statements again for every write.
+  Statement begin, commit, savepoint, release, rollback_to;
 
   static Result<Connection, std::string> open(const std::string& path,
                                               const SqliteStoreOptions& options) {
@@ -84,6 +87,11 @@ struct Connection {
     prepare(c.select_users,
             "SELECT username, realm, ha1_md5, ha1_sha256, ha1_sha512_256 FROM users "
             "ORDER BY realm, username");
+    prepare(c.begin, "BEGIN IMMEDIATE");
+    prepare(c.commit, "COMMIT");
+    prepare(c.savepoint, "SAVEPOINT w");
+    prepare(c.release, "RELEASE w");
+    prepare(c.rollback_to, "ROLLBACK TO w");
     if (!why.empty()) return fail(path + ": " + why);
     return c;
   }
@@ -328,16 +336,16 @@ class SqliteStore final : public Store {
 
   static void commit_round(Connection& c, std::vector<WriteJob>& jobs, std::vector<Error>& errors) {
     errors.assign(jobs.size(), std::nullopt);
-    Error round = c.db.exec("BEGIN IMMEDIATE");
+    Error round = c.run(c.begin);
     if (!round) {
       for (std::size_t i = 0; i < jobs.size(); ++i) {
-        if ((round = c.db.exec("SAVEPOINT w"))) break;
+        if ((round = c.run(c.savepoint))) break;
         errors[i] = jobs[i].run(c);
-        if (errors[i]) round = c.db.exec("ROLLBACK TO w");
-        if (!round) round = c.db.exec("RELEASE w");
+        if (errors[i]) round = c.run(c.rollback_to);
+        if (!round) round = c.run(c.release);
         if (round) break;
       }
-      if (!round) round = c.db.exec("COMMIT");
+      if (!round) round = c.run(c.commit);
       if (round) (void)c.db.exec("ROLLBACK");
     }
     for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].finish(round ? round : errors[i]);
