@@ -128,6 +128,9 @@ void TransactionLayer::reduce() {
 }
 
 void TransactionLayer::expire_lingering() {
+  // fresh_ points into the queue: settle it before the queue's front goes (a quiet layer may see
+  // no request in all of Timer J).
+  if (!fresh_.empty()) reduce();
   const TimePoint now = clock_.now();
   while (!lingering_.empty() && lingering_.front().expires <= now) {
     Lingering& e = lingering_.front();
@@ -136,7 +139,6 @@ void TransactionLayer::expire_lingering() {
     } else if (auto tx = e.whole.lock()) {
       tx->expire();  // §17.2.2: Timer J, Terminated; it leaves the table through terminated()
     }
-    // fresh_ can hold `e` only until the next receive(), long before Timer J.
     lingering_.pop_front();
     ++lingering_serial_;
   }

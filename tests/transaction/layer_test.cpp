@@ -362,6 +362,20 @@ TEST_F(Layer, EchoesExpireInTheOrderTheyCompleted) {
   EXPECT_TRUE(user.requests.back()->terminated());
 }
 
+TEST_F(Layer, ALayerThatHearsNothingDuringTimerJStillLetsGo) {
+  Request options = make_request("OPTIONS");
+  deliver(options);
+  user.requests[0]->respond(response(options.message(), 200));
+  std::weak_ptr<ServerTransaction> tx = user.requests[0];
+  user.requests.clear();       // the TU lets go; no request comes to reduce it
+  clock.advance(seconds(32));  // Timer J
+  EXPECT_TRUE(tx.expired());
+  EXPECT_EQ(layer->size(), 0u);
+  deliver(options);  // after Timer J: a new transaction (and nothing left pointing at the old)
+  EXPECT_EQ(user.requests.size(), 1u);
+  EXPECT_EQ(layer->size(), 1u);
+}
+
 TEST_F(Layer, CompletedTransactionTheTuStillHoldsStaysWhole) {
   Request options = make_request("OPTIONS");
   deliver(options);
