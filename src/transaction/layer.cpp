@@ -70,7 +70,7 @@ TransactionLayer::~TransactionLayer() {
 
 bool TransactionLayer::full() const {
   std::size_t live =
-      config_.live ? config_.live->transactions.load(std::memory_order_relaxed) : table_.size();
+      config_.live ? config_.live->transactions.load(std::memory_order_relaxed) : size();
   return live >= config_.max_transactions;
 }
 
@@ -113,6 +113,7 @@ void TransactionLayer::reduce() {
     e->key.branch = text.substr(0, k.branch.size());
     e->key.method = text.substr(k.branch.size(), k.method.size());
     e->key.host = text.substr(k.branch.size() + k.method.size());
+    e->key.call_id = e->key.from_tag = {};  // a Legacy key's, never an echo's
     e->response = tx->last_response();
     e->flow = tx->flow();
     e->whole.reset();

@@ -171,6 +171,23 @@ TEST_F(Layer, CancelFromAnotherSentByDoesNotFindTheInvite) {
 
 // ---- the table's bound
 
+TEST_F(Layer, EchoesCountAgainstTheBound) {
+  LayerConfig config;
+  config.max_transactions = 1;
+  make(config);
+  Request a = make_request("OPTIONS");
+  deliver(a);
+  user.requests[0]->respond(response(a.message(), 200));
+  user.requests.clear();
+  deliver(on_branch(a, "z9hG4bKb"));  // reduces `a` to its echo, which is still live
+  EXPECT_EQ(layer->counters().echoes, 1u);
+  EXPECT_EQ(user.requests.size(), 0u);
+  EXPECT_EQ(wire.last().status(), 503);
+  clock.advance(seconds(32));  // Timer J: the echo goes, and with it the bound's last place
+  deliver(on_branch(a, "z9hG4bKb"));
+  EXPECT_EQ(user.requests.size(), 1u);
+}
+
 TEST_F(Layer, FullTableAnswers503WithRetryAfter) {
   LayerConfig config;
   config.max_transactions = 2;
