@@ -1,5 +1,6 @@
 #include "transaction/layer.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -83,9 +84,13 @@ void TransactionLayer::terminated(Transaction& t) {
   auto it = table_.find(&t);
   if (it == table_.end()) return;
   table_.erase(it);
+  left(t.key_);
+}
+
+void TransactionLayer::left(const Key& k) {
   if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
-  if (config_.directory && t.key_.kind != Key::Kind::Client)
-    config_.directory->unpin(hash_bytes(shard_key(t.key_)));
+  if (config_.directory && k.kind != Key::Kind::Client)
+    config_.directory->unpin(hash_bytes(shard_key(k)));
 }
 
 bool TransactionLayer::completed(NonInviteServer& t, Duration j) {
@@ -93,18 +98,19 @@ bool TransactionLayer::completed(NonInviteServer& t, Duration j) {
   e.expires = clock_.now() + j;
   e.serial = lingering_serial_ + lingering_.size() - 1;
   e.whole = std::static_pointer_cast<NonInviteServer>(t.shared_from_this());
-  // The TU is still inside respond(): whether it lets go is known later.
-  if (t.key_.kind != Key::Kind::Legacy) fresh_.push_back(&e);
+  ++fresh_;  // the TU is still inside respond(): whether it lets go is known later
   if (!timer_j_.running()) timer_j_.start(j, [this] { expire_lingering(); });
   return true;
 }
 
 void TransactionLayer::reduce() {
-  for (Lingering* e : fresh_) {
+  for (auto e = lingering_.end() - static_cast<std::ptrdiff_t>(fresh_); e != lingering_.end();
+       ++e) {
     auto tx = e->whole.lock();
     // Held by the table and by `tx` alone: nobody can ask for the request any more. A Legacy key
     // is never reduced: its matching reads the request.
-    if (!tx || tx.use_count() != 2 || tx->terminated()) continue;
+    if (!tx || tx.use_count() != 2 || tx->terminated() || tx->key_.kind == Key::Kind::Legacy)
+      continue;
     const Key& k = tx->key_;
     e->text.reserve(k.branch.size() + k.method.size() + k.host.size());
     e->text.append(k.branch).append(k.method).append(k.host);
@@ -117,25 +123,21 @@ void TransactionLayer::reduce() {
     e->response = tx->last_response();
     e->flow = tx->flow();
     e->whole.reset();
-    e->echo = true;
     // The echo takes the transaction's place in the table's count, in LayerConfig::live and in
     // the directory: only the table itself changes.
     table_.erase(table_.find(tx.get()));
     tx->owner_ = nullptr;
-    echoes_.insert(e);
+    echoes_.insert(&*e);
     ++counters_.echoes;
   }
-  fresh_.clear();
+  fresh_ = 0;
 }
 
 void TransactionLayer::expire_lingering() {
-  // fresh_ points into the queue: settle it before the queue's front goes (a quiet layer may see
-  // no request in all of Timer J).
-  if (!fresh_.empty()) reduce();
   const TimePoint now = clock_.now();
   while (!lingering_.empty() && lingering_.front().expires <= now) {
     Lingering& e = lingering_.front();
-    if (e.echo) {
+    if (e.echo()) {
       forget(e);
     } else if (auto tx = e.whole.lock()) {
       tx->expire();  // §17.2.2: Timer J, Terminated; it leaves the table through terminated()
@@ -143,17 +145,16 @@ void TransactionLayer::expire_lingering() {
     lingering_.pop_front();
     ++lingering_serial_;
   }
+  fresh_ = std::min(fresh_, lingering_.size());  // a quiet layer may not have looked at them
   if (!lingering_.empty())
     timer_j_.start(lingering_.front().expires - now, [this] { expire_lingering(); });
 }
 
 void TransactionLayer::forget(Lingering& e) {
-  if (!e.echo) return;
-  e.echo = false;
+  if (!e.echo()) return;
   echoes_.erase(&e);
-  if (config_.live) config_.live->transactions.fetch_sub(1, std::memory_order_relaxed);
-  if (config_.directory) config_.directory->unpin(hash_bytes(shard_key(e.key)));
   e.response.reset();
+  left(e.key);
 }
 
 void TransactionLayer::echo(Lingering& e) {
@@ -173,7 +174,7 @@ void TransactionLayer::echo(Lingering& e) {
 }
 
 void TransactionLayer::receive(transport::Incoming&& in) {
-  if (!fresh_.empty()) reduce();
+  if (fresh_ > 0) reduce();
   if (in.message.is_response())
     receive_response(in);
   else

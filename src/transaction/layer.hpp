@@ -122,11 +122,12 @@ class TransactionLayer final : public transport::Receiver, private Owner {
     TimePoint expires;
     std::uint64_t serial = 0;              // the n-th to complete: how a send error finds it
     std::weak_ptr<NonInviteServer> whole;  // until reduced
-    bool echo = false;                     // reduced: the fields below, filed in echoes_
-    Key key;                               // views into `text`
+    // Reduced, and filed in echoes_: the fields below, until it is forgotten.
+    Key key;  // views into `text`
     std::string text;
     transport::Bytes response;
     transport::Flow flow;
+    bool echo() const { return response != nullptr; }
   };
 
   void terminated(Transaction& t) override;
@@ -139,6 +140,8 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   // An echo leaves: Timer J, or its response could not be sent (§17.2.4).
   void forget(Lingering& e);
   void echo(Lingering& e);
+  // A live transaction or echo is gone: out of LayerConfig::live, and its key's pin unpinned.
+  void left(const Key& k);
   // Puts a new transaction in the table (and in LayerConfig::live).
   void file(const std::shared_ptr<Transaction>& tx);
   void receive_request(transport::Incoming& in);
@@ -188,7 +191,7 @@ class TransactionLayer final : public transport::Receiver, private Owner {
   // Every Lingering, oldest first (a deque: its elements never move, echoes_ points at them).
   std::deque<Lingering> lingering_;
   std::uint64_t lingering_serial_ = 0;  // serial of lingering_.front(), when there is one
-  std::vector<Lingering*> fresh_;       // completed since the last reduce()
+  std::size_t fresh_ = 0;  // the newest in lingering_, completed since the last reduce()
   Timer timer_j_;
   struct EchoHash {
     using is_transparent = void;
